@@ -1,0 +1,77 @@
+# BEP-1033 executable specification: `make test` and `make report` are all a fresh clone needs.
+#
+#   make test     set up .venv, run every scenario with its checks, coverage gate, traceability
+#   make report   the same run, plus the Allure 3 HTML report and reports/bep-traceability.md
+#
+# Python 3.13 is found in this order: PYTHON=... on the command line, a working `python3.13`
+# on PATH, then pyenv's versions directory.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-from-lock
+ALLURE := node_modules/.bin/allure
+REPORTS := reports
+RESULTS := $(REPORTS)/allure-results
+HTML := $(REPORTS)/allure-report
+
+PYTEST_RUN = $(VPY) -m pytest -q \
+	--cov --cov-report=json:$(REPORTS)/coverage.json --cov-report= \
+	--bep-results=$(REPORTS)/bep-results.json
+
+define find_python
+	for candidate in "$${PYTHON:-}" python3.13 \
+	    "$$( (command -v pyenv >/dev/null && pyenv root) || echo "$${PYENV_ROOT:-$$HOME/.pyenv}")"/versions/3.13*/bin/python3.13; do \
+	  [ -n "$$candidate" ] || continue; \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+	    echo "$$candidate"; exit 0; \
+	  fi; \
+	done; exit 1
+endef
+
+.PHONY: test report env tools lock clean
+
+test: env
+	@mkdir -p $(REPORTS)
+	$(PYTEST_RUN)
+	@$(VPY) -m support.coverage_gate $(REPORTS)/coverage.json
+	@$(VPY) -m support.traceability $(REPORTS)/bep-results.json $(REPORTS)/bep-traceability.md
+
+report: env tools
+	@mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(HTML)
+	$(PYTEST_RUN) --alluredir=$(RESULTS) || status=$$?; \
+	  $(VPY) -m support.allure_environment $(RESULTS); \
+	  $(ALLURE) generate $(RESULTS) --output $(HTML) >/dev/null; \
+	  $(VPY) -m support.traceability $(REPORTS)/bep-results.json $(REPORTS)/bep-traceability.md --quiet; \
+	  echo "Allure report:        $(CURDIR)/$(HTML)/index.html  (serve it: $(ALLURE) open $(HTML))"; \
+	  echo "BEP traceability:     $(CURDIR)/$(REPORTS)/bep-traceability.md"; \
+	  exit $${status:-0}
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock
+	@python="$$($(find_python))" || { echo "No Python 3.13 found: install it (e.g. 'pyenv install 3.13') or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $$python"; \
+	  rm -rf $(VENV) && "$$python" -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+tools: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the Allure 3 report: install Node.js 20 or newer" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Regenerate requirements.lock from pyproject.toml (maintainers only; needs network access).
+lock: env
+	$(VPY) -m pip install --quiet uv==0.13.9
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 \
+	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules $(RESULTS) $(HTML) $(REPORTS)/*.json $(REPORTS)/*.md
+	@git checkout -- $(REPORTS)/README.md 2>/dev/null || true

@@ -1,0 +1,240 @@
+"""The pytest plugin that ties each collected scenario to its BEP-1033 row.
+
+At collection it
+  * checks every feature file against the catalogue and the tagging rules (support.spec_rules),
+    checks that every step line resolves to exactly one step definition and that no step was
+    registered as a bare coroutine, and stops the run naming each file:line if anything is wrong;
+  * turns a ``@divergence`` scenario into a strict expected failure whose reason is the scenario's
+    "In 26.3.3: ..." paragraph (on Examples blocks too, where pytest-bdd's tag hook is bypassed).
+While running it gives each Allure result its place in the BEP (epic, feature, story, severity,
+link), records every scenario's outcome, and fails the run if any scenario was skipped.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import allure
+import pytest
+from pytest_bdd.feature import get_features
+from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
+from pytest_bdd.steps import step_function_context_registry
+
+from support.catalogue import load_catalogue
+from support.spec_rules import (
+    KNOWN_TAGS,
+    Problem,
+    ScenarioSpec,
+    check_specs,
+    duplicate_scenario_names,
+    examples_block_of,
+    scenario_specs,
+)
+
+SPEC = pytest.StashKey[ScenarioSpec]()
+OUTCOMES = pytest.StashKey[dict[str, dict]]()
+SKIPPED = pytest.StashKey[list[str]]()
+EXAMPLE_PARAM = "_pytest_bdd_example"
+
+# Classification -> Allure severity, so the report can be filtered by what a failure costs.
+SEVERITY = {
+    "happy-path": allure.severity_level.CRITICAL,
+    "error-case": allure.severity_level.NORMAL,
+    "edge-case": allure.severity_level.MINOR,
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("bep").addoption(
+        "--bep-results",
+        metavar="PATH",
+        help="write each scenario's BEP ID, tags and outcome to PATH (JSON) for the traceability matrix",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for tag in sorted(KNOWN_TAGS):
+        config.addinivalue_line("markers", f"{tag}: BEP-1033 scenario tag")
+    for entry in load_catalogue():
+        config.addinivalue_line("markers", f"{entry.id}: BEP-1033 {entry.story}")
+    config.stash[OUTCOMES] = {}
+
+
+# --------------------------------------------------------------------------------------------
+# Collection: checks and divergence markers
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    features_dir = root / config.getini("bdd_features_base_dir")
+    catalogue = load_catalogue()
+
+    specs = [spec for feature in get_features([str(features_dir)]) for spec in scenario_specs(feature, root)]
+    problems = check_specs(specs, catalogue)
+    for path in sorted(features_dir.rglob("*.feature")):
+        problems.extend(duplicate_scenario_names(path, root))
+    problems.extend(_bare_coroutine_steps(root))
+
+    index = {(s.feature_file, s.name, s.examples_index): s for s in specs}
+    bound: set[str] = set()
+    for item in items:
+        template = _template_of(item)
+        if template is None:
+            problems.append(Problem(item.nodeid, "every test of this suite must be a Gherkin scenario"))
+            continue
+        feature_file = str(Path(template.feature.filename).resolve().relative_to(root))
+        bound.add(feature_file)
+        block = None
+        if template.templated and template.examples:
+            block = examples_block_of(template, item.callspec.indices[EXAMPLE_PARAM])
+        spec = index[(feature_file, template.name, block)]
+        item.stash[SPEC] = spec
+        problems.extend(_unresolved_steps(session, item, template, feature_file))
+        if spec.divergent and spec.divergence_reason:
+            item.add_marker(pytest.mark.xfail(
+                strict=True,
+                raises=AssertionError,
+                reason=f"BEP divergence: {spec.divergence_reason}",
+            ))
+
+    if _whole_suite(config):
+        for spec in specs:
+            if spec.feature_file not in bound:
+                problems.append(Problem(spec.feature_file, "no test module binds this feature file (see step_defs/)"))
+                bound.add(spec.feature_file)
+
+    if problems:
+        listing = "\n".join(f"  {p}" for p in sorted(set(problems), key=str))
+        pytest.exit(f"BEP-1033 spec checks failed ({len(set(problems))}):\n{listing}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def _template_of(item: pytest.Item):
+    function = getattr(item, "function", None)
+    return None if function is None else scenario_wrapper_template_registry.get(function)
+
+
+def _unresolved_steps(session: pytest.Session, item: pytest.Item, template, feature_file: str) -> Iterator[Problem]:
+    example = item.callspec.params.get(EXAMPLE_PARAM, {}) if hasattr(item, "callspec") else {}
+    scenario = template.render(example)
+    for step in scenario.steps:
+        fixturedefs = find_fixturedefs_for_step(step, session._fixturemanager, item)
+        functions = {step_function_context_registry[fd.func].step_func for fd in fixturedefs}
+        where = f"{feature_file}:{step.line_number}"
+        if not functions:
+            yield Problem(where, f"no step definition for '{step.keyword.strip()} {step.name}'")
+        elif len(functions) > 1:
+            names = ", ".join(sorted(f"{fn.__module__}.{fn.__name__}" for fn in functions))
+            yield Problem(where, f"'{step.keyword.strip()} {step.name}' matches several step definitions: {names}")
+
+
+def _bare_coroutine_steps(root: Path) -> Iterator[Problem]:
+    for context in list(step_function_context_registry.values()):
+        fn = context.step_func
+        if inspect.iscoroutinefunction(fn):
+            source = Path(inspect.getsourcefile(fn) or "?")
+            try:
+                source = source.resolve().relative_to(root)
+            except ValueError:
+                pass
+            line = inspect.getsourcelines(fn)[1]
+            yield Problem(
+                f"{source}:{line}",
+                f"async step {fn.__name__!r} is registered with pytest_bdd's own decorator and would never run; "
+                "import given/when/then from support.bdd",
+            )
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    return (
+        list(config.args) == list(config.getini("testpaths"))
+        and not config.option.keyword
+        and not config.option.markexpr
+    )
+
+
+def pytest_bdd_before_step_call(step_func, **_: object) -> None:
+    if inspect.iscoroutinefunction(step_func):
+        pytest.fail(f"async step {step_func.__name__!r} registered without support.bdd; it would not run")
+
+
+# --------------------------------------------------------------------------------------------
+# Allure: place each result in the BEP
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    spec = request.node.stash.get(SPEC, None)
+    if spec is None or spec.bep_id is None:
+        return
+    entry = load_catalogue()[spec.bep_id]
+    allure.dynamic.epic(entry.epic)
+    allure.dynamic.feature(entry.subject)
+    allure.dynamic.story(entry.story)
+    allure.dynamic.label("bep_id", entry.id)
+    if spec.classification:
+        allure.dynamic.severity(SEVERITY[spec.classification])
+    allure.dynamic.link(entry.link, name=f"BEP-1033 {entry.section} ({entry.id})")
+
+
+# --------------------------------------------------------------------------------------------
+# Outcomes: for the traceability matrix, and no scenario may be skipped
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    spec = item.stash.get(SPEC, None)
+    if spec is None:
+        return report
+    outcomes = item.config.stash[OUTCOMES]
+    callspec = getattr(item, "callspec", None)
+    record = outcomes.setdefault(item.nodeid, {
+        "bep_id": spec.bep_id,
+        "scenario": f"{spec.name} [{callspec.id}]" if callspec else spec.name,
+        "where": spec.where,
+        "divergence": spec.divergent,
+        "as_implemented": spec.as_implemented,
+        "absent_in_code": spec.absent_in_code,
+        "outcome": "passed",
+    })
+    if report.when == "call":
+        if hasattr(report, "wasxfail"):
+            record["outcome"] = "xfailed" if report.skipped else "xpassed"
+        elif report.failed:
+            record["outcome"] = "failed"
+        elif report.skipped:
+            record["outcome"] = "skipped"
+    elif report.failed:
+        record["outcome"] = "error"
+    elif report.skipped and record["outcome"] == "passed":
+        record["outcome"] = "skipped"
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    outcomes = session.config.stash.get(OUTCOMES, {})
+    skipped = sorted(nodeid for nodeid, r in outcomes.items() if r["outcome"] == "skipped")
+    if skipped:
+        session.config.stash[SKIPPED] = skipped
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    path = session.config.getoption("--bep-results")
+    if path and outcomes:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(sorted(outcomes.values(), key=lambda r: (r["bep_id"] or "", r["where"], r["scenario"])), indent=1))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    skipped = config.stash.get(SKIPPED, [])
+    if skipped:
+        terminalreporter.write_sep("=", "skipped scenarios are not allowed", red=True)
+        for nodeid in skipped:
+            terminalreporter.write_line(f"  {nodeid}")
