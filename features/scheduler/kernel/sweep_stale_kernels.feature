@@ -1,0 +1,93 @@
+@scheduler @kernel
+Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
+  The sweep-stale-kernels handler looks at every RUNNING kernel of a scaling group and decides
+  whether it is still alive. In Backend.AI 26.3.3 a kernel counts as stale when its agent has
+  stopped reporting its presence (or never did), and it is declared dead only when its agent
+  then confirms that it no longer runs it. A dead kernel is reported as a failure with reason
+  "STALE_KERNEL" and goes to TERMINATED; every other kernel is reported as alive and keeps its
+  status. The kernel's last statistics are not consulted.
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @SK-001 @error-case @divergence
+  Scenario: A kernel whose last statistics are older than the threshold moves to TERMINATING
+    In 26.3.3: the age of the last statistics is not consulted; a kernel whose agent still
+    reports its presence is alive, so it stays RUNNING. A kernel that is found dead goes to
+    TERMINATED, not TERMINATING.
+
+    Given a RUNNING kernel "k1" on agent "a1"
+    And kernel "k1" last reported its statistics 10 minutes ago
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" moves to TERMINATING
+
+  @SK-001 @error-case @as-implemented
+  Scenario: A kernel with old statistics whose presence is still reported stays RUNNING
+    Given a RUNNING kernel "k1" on agent "a1"
+    And kernel "k1" last reported its statistics 10 minutes ago
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" is reported as alive
+    And kernel "k1" stays RUNNING
+
+  @SK-001 @error-case @as-implemented
+  Scenario Outline: A kernel whose presence <presence> and whose agent no longer runs it goes to TERMINATED
+    Given a RUNNING kernel "k1" on agent "a1"
+    And the presence of kernel "k1" <presence>
+    And agent "a1" no longer runs kernel "k1"
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" is reported as a failure with reason "STALE_KERNEL"
+    And kernel "k1" moves to TERMINATED
+
+    Examples:
+      | presence              |
+      | is no longer reported |
+      | was never reported    |
+
+  @SK-002 @happy-path
+  Scenario: A kernel whose presence is reported is left running
+    Given a RUNNING kernel "k1" on agent "a1"
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" is reported as alive
+    And kernel "k1" stays RUNNING
+    And agent "a1" is not asked whether it runs kernel "k1"
+
+  @SK-003 @error-case @divergence
+  Scenario: A kernel on a lost agent moves to TERMINATING
+    In 26.3.3: the agent's LOST status is never consulted; a stale kernel is declared dead only
+    when its agent answers that it no longer runs it, so a kernel whose agent cannot be reached
+    is kept RUNNING and reported as alive.
+
+    Given a RUNNING kernel "k1" on agent "a1"
+    And the presence of kernel "k1" is no longer reported
+    And agent "a1" is lost
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" moves to TERMINATING
+
+  @SK-003 @error-case @as-implemented
+  Scenario: A stale kernel on a lost agent is kept RUNNING because the agent cannot confirm it is gone
+    Given a RUNNING kernel "k1" on agent "a1"
+    And the presence of kernel "k1" is no longer reported
+    And agent "a1" is lost
+    When the sweep-stale-kernels handler runs
+    Then agent "a1" is asked whether it runs kernel "k1", and the request fails
+    And kernel "k1" is reported as alive
+    And kernel "k1" stays RUNNING
+
+  @SK-004 @edge-case @divergence @absent-in-code
+  Scenario: A RUNNING kernel without a container moves to TERMINATED
+    In 26.3.3: the container is never looked at; a kernel whose presence is reported is alive and
+    stays RUNNING with or without a container.
+
+    Given a RUNNING kernel "k1" on agent "a1"
+    And kernel "k1" has no container
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" moves to TERMINATED
+
+  @SK-004 @edge-case @as-implemented
+  Scenario: A RUNNING kernel without a container is judged by its presence alone and stays RUNNING
+    Given a RUNNING kernel "k1" on agent "a1"
+    And kernel "k1" has no container
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" is reported as alive
+    And kernel "k1" stays RUNNING

@@ -1,0 +1,149 @@
+@scheduler @lifecycle
+Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecycleHandler)
+  The BEP describes this handler as the pre-scheduling gate on quota, resource policy and
+  domain or project settings. In Backend.AI 26.3.3 it runs after scheduling: it takes the
+  SCHEDULED sessions, asks each of their agents to check for the kernels' images (and pull
+  what is missing), and passes every session on to PREPARING. Resource quotas are enforced
+  earlier, by the provisioner's validators while the schedule-sessions handler places a
+  session; the scenarios below name the component they drive.
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @CP-001 @happy-path @divergence
+  Scenario: A valid pending session passes its preconditions
+    In 26.3.3: check-precondition only takes SCHEDULED sessions, after the schedule-sessions
+    handler has placed them on agents; a PENDING session is never handed to it, so it is not
+    reported at all.
+
+    Given a PENDING session "s1"
+    When the check-precondition handler runs
+    Then session "s1" is reported as a success
+
+  @CP-001 @happy-path @as-implemented
+  Scenario: A scheduled session passes its preconditions and its agent is asked for the image
+    Given a SCHEDULED session "s1" on agent "a1"
+    When the check-precondition handler runs
+    Then session "s1" is reported as a success with reason "passed-preconditions"
+    And session "s1" moves to PREPARING
+    And agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+
+  @CP-002 @error-case @divergence
+  Scenario: A session whose user has used up the quota fails with "quota-exceeded"
+    The quota is checked by the provisioner's resource-limit validators while the
+    schedule-sessions handler places the session, not by check-precondition; this scenario
+    drives that handler with the real provisioner.
+
+    In 26.3.3: a session over its quota is not a failure; the schedule-sessions handler skips it
+    ("not-scheduled-this-cycle"), it stays PENDING, and the failure recorded for it reads "Your
+    main-keypair resource quota is exceeded. (...)". No "quota-exceeded" reason exists.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 4 CPUs and 8 GiB are in use
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as a failure with status info "quota-exceeded"
+
+  @CP-002 @error-case @as-implemented
+  Scenario Outline: A session over its <scope> quota stays pending with the quota failure recorded
+    The quota is checked by the provisioner's resource-limit validators while the
+    schedule-sessions handler places the session; this scenario drives that handler with the
+    real provisioner.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as skipped with reason "not-scheduled-this-cycle"
+    And the scheduling failure recorded for session "s1" says "<failure>"
+
+    Examples:
+      | scope   | failure                                       |
+      | keypair | Your keypair resource quota is exceeded.      |
+      | user    | Your main-keypair resource quota is exceeded. |
+      | project | Your group resource quota is exceeded.        |
+      | domain  | Your domain resource quota is exceeded.       |
+
+  @CP-003 @error-case @divergence @absent-in-code
+  Scenario: A session from a deactivated domain fails its preconditions
+    In 26.3.3: nothing in the scheduler reads whether a domain is active; the session passes
+    check-precondition ("passed-preconditions") and moves to PREPARING like any other.
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    And session "s1" belongs to domain "retired"
+    And the domain "retired" is deactivated
+    When the check-precondition handler runs
+    Then session "s1" is reported as a failure
+
+  @CP-003 @error-case @as-implemented
+  Scenario: A session from a deactivated domain passes its preconditions
+    Given a SCHEDULED session "s1" on agent "a1"
+    And session "s1" belongs to domain "retired"
+    And the domain "retired" is deactivated
+    When the check-precondition handler runs
+    Then session "s1" is reported as a success with reason "passed-preconditions"
+
+  @CP-004 @error-case @divergence @absent-in-code
+  Scenario: A session from a deactivated project fails its preconditions
+    In 26.3.3: nothing in the scheduler reads whether a project (group) is active; the session
+    passes check-precondition ("passed-preconditions") and moves to PREPARING like any other.
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    And session "s1" belongs to project "archived"
+    And the project "archived" is deactivated
+    When the check-precondition handler runs
+    Then session "s1" is reported as a failure
+
+  @CP-004 @error-case @as-implemented
+  Scenario: A session from a deactivated project passes its preconditions
+    Given a SCHEDULED session "s1" on agent "a1"
+    And session "s1" belongs to project "archived"
+    And the project "archived" is deactivated
+    When the check-precondition handler runs
+    Then session "s1" is reported as a success with reason "passed-preconditions"
+
+  @CP-005 @error-case @divergence @absent-in-code
+  Scenario: A session whose owner exceeds the vfolder count of the resource policy fails its preconditions
+    In 26.3.3: max_vfolder_count is enforced only when a vfolder is created (by the vfolder
+    service); scheduling never looks at it, and the session passes check-precondition.
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    And the owner of session "s1" has 3 vfolders while the resource policy allows 2
+    When the check-precondition handler runs
+    Then session "s1" is reported as a failure
+
+  @CP-005 @error-case @as-implemented
+  Scenario: A session whose owner exceeds the vfolder count of the resource policy passes its preconditions
+    Given a SCHEDULED session "s1" on agent "a1"
+    And the owner of session "s1" has 3 vfolders while the resource policy allows 2
+    When the check-precondition handler runs
+    Then session "s1" is reported as a success with reason "passed-preconditions"
+
+  @CP-006 @edge-case
+  Scenario: With no scheduled session the handler reports nothing and contacts no agent
+    Given a PENDING session "waiting"
+    When the check-precondition handler runs
+    Then the handler reports no session
+    And no agent is contacted
+
+  @CP-007 @edge-case @divergence
+  Scenario: Among several sessions, those that fail a condition are failures and the others successes
+    In 26.3.3: check-precondition classifies nothing per session: every session it is given is a
+    success, and an agent that cannot be reached is ignored (its pull request fails silently).
+
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a SCHEDULED session "ok" on agent "a1"
+    And a SCHEDULED session "stranded" on agent "a2"
+    And agent "a2" cannot be reached
+    When the check-precondition handler runs
+    Then session "ok" is reported as a success
+    And session "stranded" is reported as a failure
+
+  @CP-007 @edge-case @as-implemented
+  Scenario: Every scheduled session passes, even one whose agent cannot be reached
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a SCHEDULED session "ok" on agent "a1"
+    And a SCHEDULED session "stranded" on agent "a2"
+    And agent "a2" cannot be reached
+    When the check-precondition handler runs
+    Then sessions "ok" and "stranded" are reported as successes
+    And agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"

@@ -1,0 +1,42 @@
+@scheduler @lifecycle
+Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLifecycleHandler)
+  A PENDING session that exhausts its scheduling retries is moved to DEPRIORITIZING. This handler
+  lowers the priority of those sessions by 10 and sends them back to PENDING, so they are
+  scheduled again behind the others instead of being cancelled. The priority itself is changed
+  by the repository in the database, which never goes below the lowest priority (0); the
+  scenarios here check what the handler asks of it, and the database tier checks the result.
+
+  Background:
+    Given the scaling group "default"
+
+  @DP-001 @happy-path
+  Scenario: A deprioritizing session returns to PENDING with its priority lowered by 10
+    Given a DEPRIORITIZING session "s1" with priority 20
+    When the deprioritize-sessions handler runs
+    Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
+    And session "s1" moves to PENDING
+    And the priority of session "s1" is to be lowered by 10, to no less than 0
+
+  @DP-002 @edge-case @divergence
+  Scenario: A session already at the lowest priority is cancelled
+    In 26.3.3: the handler has no CANCELLED outcome; the session is reported as a success and
+    returns to PENDING, with its priority kept at the lowest priority (0).
+
+    Given a DEPRIORITIZING session "s1" with priority 0
+    When the deprioritize-sessions handler runs
+    Then session "s1" moves to CANCELLED
+
+  @DP-002 @edge-case @as-implemented
+  Scenario: A session already at the lowest priority returns to PENDING, its priority kept at the floor
+    Given a DEPRIORITIZING session "s1" with priority 0
+    When the deprioritize-sessions handler runs
+    Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
+    And session "s1" moves to PENDING
+    And the priority of session "s1" is to be lowered by 10, to no less than 0
+
+  @DP-003 @edge-case
+  Scenario: With no deprioritizing session the handler reports nothing and changes no priority
+    Given a PENDING session "waiting" with priority 20
+    When the deprioritize-sessions handler runs
+    Then the handler reports no session
+    And no session priority is to be changed

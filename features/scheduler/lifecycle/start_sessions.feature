@@ -1,0 +1,133 @@
+@scheduler @lifecycle
+Feature: Start prepared sessions (StartSessionsLifecycleHandler)
+  The BEP has this handler start SCHEDULED sessions (SCHEDULED to PREPARING) and react to the
+  image cache. In Backend.AI 26.3.3 the path is split: check-precondition takes SCHEDULED
+  sessions to PREPARING and asks their agents to check and pull images; once the agents report
+  the kernels prepared, a promotion moves the session to PREPARED; only then does
+  start-sessions ask the agents to create the kernels, moving the session to CREATING. Rows
+  about images drive check-precondition; the promotion to PREPARED is specified with the
+  promotion handlers (BEP section 2.1).
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @ST-001 @happy-path @divergence
+  Scenario: A scheduled session is started and its kernels are prepared
+    In 26.3.3: start-sessions only takes PREPARED sessions; a SCHEDULED session is not handed to
+    it, so it is neither reported nor started (there is no "prepare_session" call anywhere).
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    When the start-sessions handler runs
+    Then session "s1" is reported as a success
+    And agent "a1" is asked to create 1 kernel of session "s1"
+
+  @ST-001 @happy-path @as-implemented
+  Scenario: A prepared session is started: its kernels are created and it moves to CREATING
+    Given a PREPARED session "s1" on agent "a1"
+    When the start-sessions handler runs
+    Then session "s1" is reported as a success with reason "triggered-by-scheduler"
+    And session "s1" moves to CREATING
+    And agent "a1" is asked to create 1 kernel of session "s1"
+
+  @ST-002 @error-case @divergence
+  Scenario: A session whose agent cannot be reached fails to start
+    In 26.3.3: the failed kernel creation is swallowed; the session is still reported as a
+    success ("triggered-by-scheduler") and moves to CREATING, and the agent is only remembered
+    as failed for that session, so the next placement avoids it.
+
+    Given a PREPARED session "s1" on agent "a1"
+    And agent "a1" cannot be reached
+    When the start-sessions handler runs
+    Then session "s1" is reported as a failure
+
+  @ST-002 @error-case @as-implemented
+  Scenario: A session whose agent cannot be reached is still reported as started, and the agent is remembered as failed
+    Given a PREPARED session "s1" on agent "a1"
+    And agent "a1" cannot be reached
+    When the start-sessions handler runs
+    Then session "s1" is reported as a success with reason "triggered-by-scheduler"
+    And session "s1" moves to CREATING
+    And agent "a1" is remembered as having failed session "s1"
+
+  @ST-003 @happy-path @divergence
+  Scenario: A session whose agent lacks the image moves to PULLING
+    The manager does not know which images an agent has: check-precondition asks the agent to
+    check and pull, and this scenario drives it.
+
+    In 26.3.3: the session moves to PREPARING, not PULLING; PULLING is a kernel status that the
+    agent's pulling event sets later, and the session itself never becomes PULLING in Sokovan.
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    And agent "a1" does not have image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    When the check-precondition handler runs
+    Then session "s1" moves to PULLING
+
+  @ST-003 @happy-path @as-implemented
+  Scenario: A session whose agent lacks the image has it pulled and moves to PREPARING
+    Given a SCHEDULED session "s1" on agent "a1"
+    And agent "a1" does not have image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    When the check-precondition handler runs
+    Then agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And agent "a1" starts pulling image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And session "s1" moves to PREPARING
+
+  @ST-004 @happy-path @divergence
+  Scenario: A session whose agent has the image cached goes from PREPARING to PREPARED
+    In 26.3.3: check-precondition moves the session to PREPARING whether or not the image is
+    cached; PREPARED is reached later through the promote-to-prepared promotion, once the agent
+    reports the kernels prepared (specified with the promotion handlers, BEP section 2.1).
+
+    Given a SCHEDULED session "s1" on agent "a1"
+    And agent "a1" has image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    When the check-precondition handler runs
+    Then session "s1" moves to PREPARED
+
+  @ST-004 @happy-path @as-implemented
+  Scenario: A session whose agent has the image cached moves to PREPARING and nothing is pulled
+    Given a SCHEDULED session "s1" on agent "a1"
+    And agent "a1" has image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    When the check-precondition handler runs
+    Then agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And agent "a1" pulls no image
+    And session "s1" moves to PREPARING
+
+  @ST-005 @happy-path
+  Scenario: Every kernel of a single-node cluster session is created on its agent, on a local network
+    Given a PREPARED single-node session "s1" of 2 kernels on agent "a1"
+    When the start-sessions handler runs
+    Then session "s1" is reported as a success
+    And agent "a1" is asked to create 2 kernels of session "s1"
+    And a local network for session "s1" is created on agent "a1"
+
+  @ST-005 @happy-path
+  Scenario: Every kernel of a multi-node cluster session is created on its own agent, on an overlay network
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a PREPARED multi-node session "s1" with kernels on agents "a1" and "a2"
+    When the start-sessions handler runs
+    Then session "s1" is reported as a success
+    And agent "a1" is asked to create 1 kernel of session "s1"
+    And agent "a2" is asked to create 1 kernel of session "s1"
+    And an inter-container network is created for session "s1"
+
+  @ST-006 @error-case @divergence
+  Scenario: When only some kernels fail to start, the whole session fails
+    In 26.3.3: the kernels on the other agents are still created and the session is reported
+    as a success ("triggered-by-scheduler") that moves to CREATING; the failing agent is only
+    remembered as failed for that session.
+
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a PREPARED multi-node session "s1" with kernels on agents "a1" and "a2"
+    And agent "a2" fails to create kernels
+    When the start-sessions handler runs
+    Then session "s1" is reported as a failure
+
+  @ST-006 @error-case @as-implemented
+  Scenario: When only some kernels fail to start, the others are created and the session is reported as started
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a PREPARED multi-node session "s1" with kernels on agents "a1" and "a2"
+    And agent "a2" fails to create kernels
+    When the start-sessions handler runs
+    Then agent "a1" is asked to create 1 kernel of session "s1"
+    And session "s1" is reported as a success with reason "triggered-by-scheduler"
+    And agent "a2" is remembered as having failed session "s1"

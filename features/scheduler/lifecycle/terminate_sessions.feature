@@ -1,0 +1,115 @@
+@scheduler @lifecycle
+Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
+  The terminate-sessions handler takes the TERMINATING sessions and asks the agents to destroy
+  their kernels. In Backend.AI 26.3.3 it reports nothing itself: the session reaches TERMINATED
+  later, when the agents report the kernels terminated and the promote-to-terminated promotion
+  runs (BEP section 2.4). A session whose kernels are not all gone stays TERMINATING and is
+  handled again by the next termination cycle.
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @TS-001 @happy-path @divergence
+  Scenario: A terminating session has its kernel destroyed and is reported as a success
+    In 26.3.3: the destroy request is sent, but the handler reports no session at all (it has no
+    success transition); the session stays TERMINATING until the agent's termination event.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And session "s1" is reported as a success
+
+  @TS-001 @happy-path @as-implemented
+  Scenario: A terminating session has its kernel destroyed and is left to the agent's termination event
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And the handler reports no session
+
+  @TS-002 @error-case @divergence @absent-in-code
+  Scenario: A session whose agent is lost is terminated by force
+    In 26.3.3: the agent's LOST status is never consulted; the destroy request to the lost agent
+    fails and is only logged, the handler reports no session, and the session stays TERMINATING.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When the terminate-sessions handler runs
+    Then session "s1" is reported as a success
+
+  @TS-002 @error-case @as-implemented
+  Scenario: A session whose agent is lost stays terminating after a failed destroy request
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1", and the request fails
+    And the handler reports no session
+    And session "s1" is still TERMINATING, so the next termination cycle takes it again
+
+  @TS-003 @edge-case @divergence
+  Scenario: A kernel without a container is terminated by a database update only
+    In 26.3.3: the container is never looked at; a kernel placed on an agent is sent a destroy
+    request whether or not it has a container, nothing is written, and the handler reports no
+    session.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" has no container
+    When the terminate-sessions handler runs
+    Then session "s1" is reported as a success
+    And no agent is contacted
+
+  @TS-003 @edge-case @as-implemented
+  Scenario: A kernel without a container is still sent a destroy request
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" has no container
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And the handler reports no session
+
+  @TS-003 @edge-case @as-implemented
+  Scenario: A kernel never placed on an agent is left to the retry and timeout handling
+    Given a TERMINATING session "s1" whose kernel "k1" was never placed on an agent
+    When the terminate-sessions handler runs
+    Then no agent is contacted
+    And the handler reports no session
+
+  @TS-004 @error-case
+  Scenario: When some kernels fail to be destroyed, the others are still destroyed and the failed ones await a retry
+    The retry is the next termination cycle: the session stays TERMINATING, and that cycle sends
+    the destroy request again for every kernel of the session.
+
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a TERMINATING multi-node session "s1" with kernels on agents "a1" and "a2"
+    And agent "a2" fails to destroy kernels
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy 1 kernel of session "s1"
+    And agent "a2" is asked to destroy 1 kernel of session "s1", and the request fails
+    And session "s1" is still TERMINATING, so the next termination cycle takes it again
+
+  @TS-005 @happy-path
+  Scenario: Every kernel of a cluster session is destroyed
+    Given agents "a2" and "a3", each with 8 CPUs and 16 GiB
+    And a TERMINATING multi-node session "s1" with kernels on agents "a1", "a2" and "a3"
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy 1 kernel of session "s1"
+    And agent "a2" is asked to destroy 1 kernel of session "s1"
+    And agent "a3" is asked to destroy 1 kernel of session "s1"
+
+  @TS-006 @edge-case @divergence
+  Scenario: A kernel that is already TERMINATED is skipped
+    In 26.3.3: kernel statuses are not looked at; the TERMINATED kernel is sent a destroy request
+    again, like the kernel that is still terminating.
+
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k2" is already TERMINATED
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And agent "a1" is not asked to destroy kernel "k2"
+
+  @TS-006 @edge-case @as-implemented
+  Scenario: A kernel that is already TERMINATED is sent a destroy request again
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k2" is already TERMINATED
+    When the terminate-sessions handler runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And agent "a1" is asked to destroy kernel "k2"

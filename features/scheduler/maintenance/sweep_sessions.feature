@@ -1,0 +1,87 @@
+@scheduler @maintenance
+Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
+  The BEP has the sweeper clean up orphaned sessions: sessions stuck in PREPARING or PULLING,
+  and sessions without kernels. In Backend.AI 26.3.3 the sweep-sessions handler only looks at
+  PENDING sessions, and only at one thing: whether a session has waited longer than its scaling
+  group's pending timeout, which the repository decides from the database clock. Such sessions
+  are reported as failures with reason "PENDING_TIMEOUT_EXCEEDED"; what the coordinator then
+  does with a failure is specified with the coordinator features (BEP section 6.1).
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @divergence @absent-in-code
+  Scenario Outline: A session stuck in <status> past its timeout is swept to TERMINATING
+    In 26.3.3: no handler sweeps PREPARING or PULLING sessions; the sweeper only takes PENDING
+    sessions, so the stuck session is not even looked at and stays where it is.
+
+    Given a <status> session "s1" on agent "a1"
+    And session "s1" has been <status> for 16 minutes
+    When the sweep-sessions handler runs
+    Then session "s1" moves to TERMINATING
+
+    @SW-001 @error-case
+    Examples: stuck while preparing
+      | status    |
+      | PREPARING |
+
+    @SW-002 @error-case
+    Examples: stuck while pulling images
+      | status  |
+      | PULLING |
+
+  @as-implemented
+  Scenario Outline: A session stuck in <status> is not swept
+    Given a <status> session "s1" on agent "a1"
+    And session "s1" has been <status> for 16 minutes
+    When the sweep-sessions handler runs
+    Then the handler reports no session
+
+    @SW-001 @error-case
+    Examples: stuck while preparing
+      | status    |
+      | PREPARING |
+
+    @SW-002 @error-case
+    Examples: stuck while pulling images
+      | status  |
+      | PULLING |
+
+  @SW-003 @happy-path @divergence
+  Scenario: A session within its timeout is reported as skipped
+    In 26.3.3: the sweeper only reports sessions that timed out; a session within its timeout is
+    left out of the result entirely, not reported as skipped.
+
+    Given a PENDING session "s1"
+    And session "s1" has waited less than the pending timeout of its scaling group
+    When the sweep-sessions handler runs
+    Then session "s1" is reported as skipped
+
+  @SW-003 @happy-path @as-implemented
+  Scenario Outline: The sweeper reports a pending session only once it has waited past the pending timeout
+    Given a PENDING session "s1"
+    And session "s1" has waited <wait> the pending timeout of its scaling group
+    When the sweep-sessions handler runs
+    Then session "s1" is <outcome>
+
+    Examples:
+      | wait        | outcome                                                    |
+      | less than   | not reported                                               |
+      | longer than | reported as a failure with reason "PENDING_TIMEOUT_EXCEEDED" |
+
+  @SW-004 @edge-case @divergence @absent-in-code
+  Scenario: A session without kernels is cancelled
+    In 26.3.3: the sweeper does not look at a session's kernels; a PENDING session without
+    kernels is treated like any other pending session and left alone while within its timeout.
+
+    Given a PENDING session "s1" without kernels
+    When the sweep-sessions handler runs
+    Then session "s1" moves to CANCELLED
+
+  @SW-004 @edge-case @as-implemented
+  Scenario: A session without kernels is left alone while within its pending timeout
+    Given a PENDING session "s1" without kernels
+    And session "s1" has waited less than the pending timeout of its scaling group
+    When the sweep-sessions handler runs
+    Then session "s1" is not reported

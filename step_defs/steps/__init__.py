@@ -1,0 +1,1 @@
+"""Step libraries, one per domain concept. Registered for every feature by the root conftest.py."""

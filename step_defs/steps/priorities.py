@@ -1,0 +1,20 @@
+"""Session priorities: what the scheduler asks the database to change."""
+
+from __future__ import annotations
+
+from support.bdd import then
+from support.phrases import phrase
+from support.scheduler_world import SchedulerWorld
+
+
+@then(phrase('the priority of session "{name:Name}" is to be lowered by {amount:d}, to no less than {floor:d}'))
+def priority_lowered(world: SchedulerWorld, name: str, amount: int, floor: int) -> None:
+    session_id = world.names.session(name)
+    asked = [(r.amount, r.floor) for r in world.repository.priority_requests if session_id in r.session_ids]
+    assert asked == [(amount, floor)], f"requests to lower the priority of {name}: {asked or 'none'}"
+
+
+@then("no session priority is to be changed")
+def no_priority_change(world: SchedulerWorld) -> None:
+    requests = world.repository.priority_requests
+    assert not requests, f"priority changes were requested: {requests}"

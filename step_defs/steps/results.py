@@ -1,0 +1,91 @@
+"""What a session handler reported, and where that takes each session."""
+
+from __future__ import annotations
+
+from ai.backend.manager.data.session.types import SessionStatus
+
+from support.bdd import then
+from support.outcomes import assert_reported, find, session_destination, summary
+from support.phrases import phrase
+from support.scheduler_world import SchedulerWorld
+
+
+def _report(world: SchedulerWorld, name: str, bucket: str, reason: str | None = None):
+    return assert_reported(world.last_run, world.names, name, world.names.session(name), bucket, reason)
+
+
+@then(phrase('session "{name:Name}" is reported as a success'))
+def success(world: SchedulerWorld, name: str) -> None:
+    _report(world, name, "successes")
+
+
+@then(phrase('session "{name:Name}" is reported as a success with reason "{reason:Name}"'))
+def success_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
+    _report(world, name, "successes", reason)
+
+
+@then(phrase("sessions {names:Names} are reported as successes"))
+def successes(world: SchedulerWorld, names: list[str]) -> None:
+    for name in names:
+        _report(world, name, "successes")
+
+
+@then(phrase('session "{name:Name}" is reported as a failure'))
+def failure(world: SchedulerWorld, name: str) -> None:
+    _report(world, name, "failures")
+
+
+@then(phrase('session "{name:Name}" is reported as a failure with reason "{reason:Name}"'))
+def failure_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
+    _report(world, name, "failures", reason)
+
+
+@then(phrase('session "{name:Name}" is reported as a failure with status info "{status_info:Name}"'))
+def failure_with_status_info(world: SchedulerWorld, name: str, status_info: str) -> None:
+    # A scheduling failure's message is what the repository stores as the session's status_info.
+    _report(world, name, "failures")
+    recorded = world.repository.scheduling_failure_of(world.names.session(name))
+    assert recorded == status_info, f"the status info recorded for {name} is {recorded!r}"
+
+
+@then(phrase('session "{name:Name}" is reported as skipped'))
+def skipped(world: SchedulerWorld, name: str) -> None:
+    _report(world, name, "skipped")
+
+
+@then(phrase('session "{name:Name}" is reported as skipped with reason "{reason:Name}"'))
+def skipped_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
+    _report(world, name, "skipped", reason)
+
+
+@then(phrase('session "{name:Name}" is not reported'))
+def not_reported(world: SchedulerWorld, name: str) -> None:
+    bucket, _ = find(world.last_run, world.names.session(name))
+    assert bucket is None, f"{name} was reported. {summary(world.last_run, world.names)}"
+
+
+@then("the handler reports no session")
+def reports_nothing(world: SchedulerWorld) -> None:
+    result = world.last_run.result
+    assert not (result.successes or result.failures or result.skipped), summary(world.last_run, world.names)
+
+
+@then("no session is skipped")
+def none_skipped(world: SchedulerWorld) -> None:
+    assert not world.last_run.result.skipped, summary(world.last_run, world.names)
+
+
+@then(phrase('session "{name:Name}" moves to {status:SessionStatus}'))
+def moves_to(world: SchedulerWorld, name: str, status: SessionStatus) -> None:
+    target = session_destination(world.last_run, world.names, name, world.names.session(name))
+    assert target == status, f"session {name} moves to {target}, not to {status}"
+
+
+@then(phrase('session "{name:Name}" is still {status:SessionStatus}, so the next termination cycle takes it again'))
+def still_for_next_cycle(world: SchedulerWorld, name: str, status: SessionStatus) -> None:
+    run = world.last_run
+    bucket, _ = find(run, world.names.session(name))
+    assert bucket not in ("successes", "failures"), f"{name} was reported as one of the {bucket}"
+    current = world.stored_session(name).status
+    assert current == status, f"session {name} is {current}"
+    assert status in run.handler.target_statuses(), f"{run.name} does not take {status} sessions"

@@ -1,0 +1,24 @@
+"""Doubles for what crosses a process boundary; one boundary per module."""
+
+from .agents import AgentRequest, FakeAgent, FakeAgentPool
+from .clock import EPOCH, FakeClock
+from .config import StaticConfigProvider, default_manager_config
+from .events import PublishedEvent, RecordingEventProducer
+from .network import FakeNetworkPlugins
+from .scheduler_repository import (
+    FakeSchedulerRepository,
+    PriorityRequest,
+    StoredAgent,
+    StoredSession,
+    StoredUser,
+)
+from .strict import NotInDouble, StrictDouble
+from .unused import Unused
+from .valkey_schedule import FakeValkeySchedule
+
+__all__ = [
+    "EPOCH", "AgentRequest", "FakeAgent", "FakeAgentPool", "FakeClock", "FakeNetworkPlugins",
+    "FakeSchedulerRepository", "FakeValkeySchedule", "NotInDouble", "PriorityRequest",
+    "PublishedEvent", "RecordingEventProducer", "StaticConfigProvider", "StoredAgent",
+    "StoredSession", "StoredUser", "StrictDouble", "Unused", "default_manager_config",
+]
