@@ -67,11 +67,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 # Regenerate requirements.lock from pyproject.toml (maintainers only; needs network access).
-lock: env
-	$(VPY) -m pip install --quiet uv==0.13.9
-	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 \
-	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
+lock:
+	@python="$$($(find_python))" || { echo "No Python 3.13 found" >&2; exit 1; }; \
+	  rm -rf .lock-tools && "$$python" -m venv .lock-tools && .lock-tools/bin/pip install --quiet uv==0.13.9 && \
+	  .lock-tools/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 \
+	    --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock; \
+	  status=$$?; rm -rf .lock-tools; exit $$status
 
 clean:
-	rm -rf $(VENV) node_modules $(RESULTS) $(HTML) $(REPORTS)/*.json $(REPORTS)/*.md
-	@git checkout -- $(REPORTS)/README.md 2>/dev/null || true
+	rm -rf $(VENV) node_modules
+	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -35,6 +35,7 @@ from support.spec_rules import (
 )
 
 SPEC = pytest.StashKey[ScenarioSpec]()
+TITLE = pytest.StashKey[str]()  # the scenario name with outline parameters filled in
 OUTCOMES = pytest.StashKey[dict[str, dict]]()
 SKIPPED = pytest.StashKey[list[str]]()
 EXAMPLE_PARAM = "_pytest_bdd_example"
@@ -94,7 +95,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             block = examples_block_of(template, item.callspec.indices[EXAMPLE_PARAM])
         spec = index[(feature_file, template.name, block)]
         item.stash[SPEC] = spec
-        problems.extend(_unresolved_steps(session, item, template, feature_file))
+        example = item.callspec.params.get(EXAMPLE_PARAM, {}) if hasattr(item, "callspec") else {}
+        item.stash[TITLE] = template.render(example).name
+        problems.extend(_unresolved_steps(session, item, template, example, feature_file))
         if spec.divergent and spec.divergence_reason:
             item.add_marker(pytest.mark.xfail(
                 strict=True,
@@ -118,8 +121,9 @@ def _template_of(item: pytest.Item):
     return None if function is None else scenario_wrapper_template_registry.get(function)
 
 
-def _unresolved_steps(session: pytest.Session, item: pytest.Item, template, feature_file: str) -> Iterator[Problem]:
-    example = item.callspec.params.get(EXAMPLE_PARAM, {}) if hasattr(item, "callspec") else {}
+def _unresolved_steps(
+    session: pytest.Session, item: pytest.Item, template, example: dict, feature_file: str
+) -> Iterator[Problem]:
     scenario = template.render(example)
     for step in scenario.steps:
         fixturedefs = find_fixturedefs_for_step(step, session._fixturemanager, item)
@@ -194,14 +198,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if spec is None:
         return report
     outcomes = item.config.stash[OUTCOMES]
-    callspec = getattr(item, "callspec", None)
     record = outcomes.setdefault(item.nodeid, {
         "bep_id": spec.bep_id,
-        "scenario": f"{spec.name} [{callspec.id}]" if callspec else spec.name,
+        "scenario": item.stash[TITLE],
         "where": spec.where,
         "divergence": spec.divergent,
         "as_implemented": spec.as_implemented,
         "absent_in_code": spec.absent_in_code,
+        "reason": spec.divergence_reason,
         "outcome": "passed",
     })
     if report.when == "call":

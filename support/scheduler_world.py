@@ -5,15 +5,17 @@ The components come from Backend.AI's own wiring, ``create_default_scheduler_com
 ``RepositoryAllocator``; real ``SessionLauncher`` and ``SessionTerminator``) and
 ``create_coordinator_handlers`` (the handlers the ``ScheduleCoordinator`` runs in production).
 
-``run_handler`` runs one handler the way one scheduler cycle does for one scaling group: it asks
-the repository for the sessions (or kernels) in the handler's target statuses, opens the recorder
-scope the coordinator opens, and calls ``execute``. Applying the outcome (status changes, history,
+``run_handler`` runs one handler the way one scheduler cycle does for one scaling group: it takes
+the handler's lock (if it declares one), asks the repository for the sessions (or kernels) in the
+handler's target statuses, opens the recorder scope the coordinator opens, and calls ``execute``,
+also when nothing was found, so that a handler's answer to empty input can be specified. Applying the outcome (status changes, history,
 events) is the coordinator's job and is specified with the coordinator features; here the result
 lists and the handler's declared transitions are what the Then steps read.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,6 +54,7 @@ from support.fakes import (
     FakeNetworkPlugins,
     FakeSchedulerRepository,
     FakeValkeySchedule,
+    InMemoryLockFactory,
     RecordingEventProducer,
     StaticConfigProvider,
     StoredAgent,
@@ -122,6 +125,7 @@ class SchedulerWorld:
         self.valkey = FakeValkeySchedule()
         self.events = RecordingEventProducer()
         self.config = StaticConfigProvider()
+        self.locks = InMemoryLockFactory()
         self.networks = FakeNetworkPlugins(self.config.config.network.inter_container.default_driver or "overlay")
         self.names = Names()
         self.runs: list[HandlerRun] = []
@@ -257,6 +261,13 @@ class SchedulerWorld:
     async def run_handler(self, name: str) -> HandlerRun:
         schedule_type, handler = self.handler(name)
         sg = self.scaling_group
+        async with contextlib.AsyncExitStack() as held:
+            if handler.lock_id is not None:
+                lifetime = self.config.config.manager.session_schedule_lock_lifetime
+                await held.enter_async_context(self.locks(handler.lock_id, lifetime))
+            return await self._run_locked(schedule_type, handler, sg)
+
+    async def _run_locked(self, schedule_type: ScheduleType, handler: Handler, sg: str) -> HandlerRun:
         with self.clock.pinned():
             if isinstance(handler, KernelLifecycleHandler):
                 found = await self.repository.search_kernels_for_handler(BatchQuerier(

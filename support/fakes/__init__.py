@@ -4,6 +4,7 @@ from .agents import AgentRequest, FakeAgent, FakeAgentPool
 from .clock import EPOCH, FakeClock
 from .config import StaticConfigProvider, default_manager_config
 from .events import PublishedEvent, RecordingEventProducer
+from .locks import InMemoryLockFactory, LockUse
 from .network import FakeNetworkPlugins
 from .scheduler_repository import (
     FakeSchedulerRepository,
@@ -18,7 +19,7 @@ from .valkey_schedule import FakeValkeySchedule
 
 __all__ = [
     "EPOCH", "AgentRequest", "FakeAgent", "FakeAgentPool", "FakeClock", "FakeNetworkPlugins",
-    "FakeSchedulerRepository", "FakeValkeySchedule", "NotInDouble", "PriorityRequest",
+    "FakeSchedulerRepository", "FakeValkeySchedule", "InMemoryLockFactory", "LockUse", "NotInDouble", "PriorityRequest",
     "PublishedEvent", "RecordingEventProducer", "StaticConfigProvider", "StoredAgent",
     "StoredSession", "StoredUser", "StrictDouble", "Unused", "default_manager_config",
 ]

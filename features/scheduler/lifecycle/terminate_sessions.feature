@@ -113,3 +113,10 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     When the terminate-sessions handler runs
     Then agent "a1" is asked to destroy kernel "k1"
     And agent "a1" is asked to destroy kernel "k2"
+
+  @TS-006 @edge-case
+  Scenario: A session that is already TERMINATED is not taken for termination
+    Given a TERMINATED session "s1" on agent "a1"
+    When the terminate-sessions handler runs
+    Then the handler reports no session
+    And no agent is contacted

@@ -85,3 +85,13 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
     And session "s1" has waited less than the pending timeout of its scaling group
     When the sweep-sessions handler runs
     Then session "s1" is not reported
+
+  @SW-004 @edge-case @as-implemented
+  Scenario: A session without kernels is never placed: every scheduling cycle skips it for lack of scheduling data
+    What happens to such a session instead of being cancelled: the schedule-sessions handler
+    finds no pending kernels to place and skips it, cycle after cycle, until the pending timeout
+    (if the scaling group sets one) makes the sweeper report it.
+
+    Given a PENDING session "s1" without kernels
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as skipped with reason "no-scheduling-data"
