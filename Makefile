@@ -22,13 +22,16 @@ PYTEST_RUN = $(VPY) -m pytest -q \
 	--cov --cov-report=json:$(REPORTS)/coverage.json --cov-report= \
 	--bep-results=$(REPORTS)/bep-results.json
 
+IS_PY313 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'
+
 define find_python
-	for candidate in "$${PYTHON:-}" python3.13 \
+	if [ -n "$(PYTHON)" ]; then \
+	  "$(PYTHON)" $(IS_PY313) >/dev/null 2>&1 && { echo "$(PYTHON)"; exit 0; }; \
+	  echo "PYTHON=$(PYTHON) is not a working Python 3.13 interpreter" >&2; exit 2; \
+	fi; \
+	for candidate in python3.13 \
 	    "$$( (command -v pyenv >/dev/null && pyenv root) || echo "$${PYENV_ROOT:-$$HOME/.pyenv}")"/versions/3.13*/bin/python3.13; do \
-	  [ -n "$$candidate" ] || continue; \
-	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
-	    echo "$$candidate"; exit 0; \
-	  fi; \
+	  "$$candidate" $(IS_PY313) >/dev/null 2>&1 && { echo "$$candidate"; exit 0; }; \
 	done; exit 1
 endef
 
@@ -53,7 +56,7 @@ report: env tools
 env: $(STAMP)
 
 $(STAMP): requirements.lock
-	@python="$$($(find_python))" || { echo "No Python 3.13 found: install it (e.g. 'pyenv install 3.13') or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
+	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions): install one, e.g. 'pyenv install 3.13', or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
 	  echo "Creating $(VENV) with $$python"; \
 	  rm -rf $(VENV) && "$$python" -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ai.backend.common.types import ClusterMode, ResourceSlot, SessionTypes
+from ai.backend.common.types import ClusterMode, ResourceSlot
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import given
@@ -55,7 +55,7 @@ def a_private_session(world: SchedulerWorld, status: SessionStatus, name: str, r
 
 @given(phrase('a {status:SessionStatus} batch session "{name:Name}" reserved to start {when:Moment}'))
 def a_reserved_batch_session(world: SchedulerWorld, status: SessionStatus, name: str, when: timedelta) -> None:
-    world.add_session(name, status=status, session_type=SessionTypes.BATCH, starts_at=world.clock.later(when))
+    world.add_session(name, status=status, reserved=True, starts_at=world.clock.later(when))
 
 
 @given(phrase('a {status:SessionStatus} session "{name:Name}" without kernels'))
