@@ -186,14 +186,8 @@ class SchedulerWorld:
         self._store(owner)
         return self.repository.kernel(self.names.kernel(kernel_name))
 
-    def session_factory_args(self, name: str) -> dict[str, Any]:
-        return dict(self._spec(name).factory_args)
-
     def stored_session(self, name: str) -> StoredSession:
         return self.repository.sessions[self.names.session(name)]
-
-    def kernel_names_of(self, session_name: str) -> list[str]:
-        return [k for k, owner in self._kernel_owner.items() if owner == session_name]
 
     def _spec(self, name: str) -> _SessionSpec:
         try:
@@ -301,9 +295,6 @@ class SchedulerWorld:
     def refused_calls(self) -> list[str]:
         doubles = (self.repository, self.agents, self.valkey, self.events, *self._unused.values())
         return [call for double in doubles for call in double.refused_calls()]
-
-    def agent_id(self, name: str) -> AgentId:
-        return AgentId(name)
 
     def __repr__(self) -> str:
         return f"SchedulerWorld({self.scaling_group!r})"

@@ -89,3 +89,9 @@ def still_for_next_cycle(world: SchedulerWorld, name: str, status: SessionStatus
     current = world.stored_session(name).status
     assert current == status, f"session {name} is {current}"
     assert status in run.handler.target_statuses(), f"{run.name} does not take {status} sessions"
+
+
+@then(phrase('no error is recorded for session "{name:Name}"'))
+def no_error_recorded(world: SchedulerWorld, name: str) -> None:
+    recorded = world.repository.error_infos.get(world.names.session(name))
+    assert recorded is None, f"an error was recorded for {name}: {recorded}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from typing import Any
 
@@ -16,11 +17,16 @@ def default_manager_config(**overrides: Any) -> ManagerUnifiedConfig:
         return ManagerUnifiedConfig.model_validate(overrides, by_name=True)
 
 
+@functools.cache
+def _defaults() -> ManagerUnifiedConfig:
+    return default_manager_config()
+
+
 class StaticConfigProvider:
     """Stands in for ``ManagerConfigProvider``: same ``config`` property, no etcd watcher."""
 
     def __init__(self, config: ManagerUnifiedConfig | None = None) -> None:
-        self._config = config or default_manager_config()
+        self._config = config or _defaults()
 
     @property
     def config(self) -> ManagerUnifiedConfig:

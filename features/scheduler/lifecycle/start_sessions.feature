@@ -33,8 +33,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
   @ST-002 @error-case @divergence
   Scenario: A session whose agent cannot be reached fails to start
     In 26.3.3: the failed kernel creation is swallowed; the session is still reported as a
-    success ("triggered-by-scheduler") and moves to CREATING, and the agent is only remembered
-    as failed for that session, so the next placement avoids it.
+    success ("triggered-by-scheduler") and moves to CREATING. The agent is only remembered as
+    having failed that session, which later placements of the session avoid when they can.
 
     Given a PREPARED session "s1" on agent "a1"
     And agent "a1" cannot be reached
@@ -49,6 +49,7 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     Then session "s1" is reported as a success with reason "triggered-by-scheduler"
     And session "s1" moves to CREATING
     And agent "a1" is remembered as having failed session "s1"
+    And no error is recorded for session "s1"
 
   @ST-003 @happy-path @divergence
   Scenario: A session whose agent lacks the image moves to PULLING
@@ -131,3 +132,4 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     Then agent "a1" is asked to create 1 kernel of session "s1"
     And session "s1" is reported as a success with reason "triggered-by-scheduler"
     And agent "a2" is remembered as having failed session "s1"
+    And no error is recorded for session "s1"

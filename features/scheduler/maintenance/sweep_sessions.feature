@@ -13,8 +13,10 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
 
   @divergence @absent-in-code
   Scenario Outline: A session stuck in <status> past its timeout is swept to TERMINATING
-    In 26.3.3: no handler sweeps PREPARING or PULLING sessions; the sweeper only takes PENDING
-    sessions, so the stuck session is not even looked at and stays where it is.
+    In 26.3.3: nothing moves a session for having been PREPARING or PULLING too long; the sweeper
+    only takes PENDING sessions, so the stuck session is not even looked at and stays where it is.
+    (The coordinator's 15-minute PREPARING and PULLING timeouts only classify failures that a
+    handler reports, and no handler takes PREPARING or PULLING sessions.)
 
     Given a <status> session "s1" on agent "a1"
     And session "s1" has been <status> for 16 minutes
