@@ -95,3 +95,9 @@ def still_for_next_cycle(world: SchedulerWorld, name: str, status: SessionStatus
 def no_error_recorded(world: SchedulerWorld, name: str) -> None:
     recorded = world.repository.error_infos.get(world.names.session(name))
     assert recorded is None, f"an error was recorded for {name}: {recorded}"
+
+
+@then("nothing is written about any session")
+def nothing_written(world: SchedulerWorld) -> None:
+    writes = world.repository.writes()
+    assert not writes, f"the scheduler wrote: {', '.join(writes)}"

@@ -199,6 +199,15 @@ class FakeSchedulerRepository(StrictDouble):
                     placed = {KernelId(k.kernel_id): k.agent_id for k in allocation.kernel_allocations}
         return placed
 
+    def writes(self) -> list[str]:
+        """Every write the scheduler made through this repository, named."""
+        return [
+            *(f"allocate_sessions({len(b.allocations)} allocations, {len(b.failures)} failures)" for b in self.allocation_batches),
+            *(f"lower_session_priority{r.session_ids}" for r in self.priority_requests),
+            *(f"update_session_network_id({sid})" for sid in self.network_ids),
+            *(f"update_session_error_info({sid})" for sid in self.error_infos),
+        ]
+
     def scheduling_failure_of(self, session_id: SessionId) -> str | None:
         message = None
         for batch in self.allocation_batches:

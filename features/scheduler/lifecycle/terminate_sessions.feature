@@ -64,6 +64,7 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     And kernel "k1" has no container
     When the terminate-sessions handler runs
     Then agent "a1" is asked to destroy kernel "k1"
+    And nothing is written about any session
     And the handler reports no session
 
   @TS-003 @edge-case @as-implemented
