@@ -10,52 +10,52 @@ from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 
 
-def _report(world: SchedulerWorld, name: str, bucket: str, reason: str | None = None):
+def assert_session_reported(world: SchedulerWorld, name: str, bucket: str, reason: str | None = None):
     return assert_reported(world.last_run, world.names, name, world.names.session(name), bucket, reason)
 
 
 @then(phrase('session "{name:Name}" is reported as a success'))
 def success(world: SchedulerWorld, name: str) -> None:
-    _report(world, name, "successes")
+    assert_session_reported(world, name, "successes")
 
 
 @then(phrase('session "{name:Name}" is reported as a success with reason "{reason:Name}"'))
 def success_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
-    _report(world, name, "successes", reason)
+    assert_session_reported(world, name, "successes", reason)
 
 
 @then(phrase("sessions {names:Names} are reported as successes"))
 def successes(world: SchedulerWorld, names: list[str]) -> None:
     for name in names:
-        _report(world, name, "successes")
+        assert_session_reported(world, name, "successes")
 
 
 @then(phrase('session "{name:Name}" is reported as a failure'))
 def failure(world: SchedulerWorld, name: str) -> None:
-    _report(world, name, "failures")
+    assert_session_reported(world, name, "failures")
 
 
 @then(phrase('session "{name:Name}" is reported as a failure with reason "{reason:Name}"'))
 def failure_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
-    _report(world, name, "failures", reason)
+    assert_session_reported(world, name, "failures", reason)
 
 
 @then(phrase('session "{name:Name}" is reported as a failure with status info "{status_info:Name}"'))
 def failure_with_status_info(world: SchedulerWorld, name: str, status_info: str) -> None:
     # A scheduling failure's message is what the repository stores as the session's status_info.
-    _report(world, name, "failures")
+    assert_session_reported(world, name, "failures")
     recorded = world.repository.scheduling_failure_of(world.names.session(name))
     assert recorded == status_info, f"the status info recorded for {name} is {recorded!r}"
 
 
 @then(phrase('session "{name:Name}" is reported as skipped'))
 def skipped(world: SchedulerWorld, name: str) -> None:
-    _report(world, name, "skipped")
+    assert_session_reported(world, name, "skipped")
 
 
 @then(phrase('session "{name:Name}" is reported as skipped with reason "{reason:Name}"'))
 def skipped_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
-    _report(world, name, "skipped", reason)
+    assert_session_reported(world, name, "skipped", reason)
 
 
 @then(phrase('session "{name:Name}" is not reported'))
