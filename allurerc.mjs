@@ -11,6 +11,7 @@ export default {
         reportName: "BEP-1033 Sokovan handler scenarios",
         singleFile: false,
         groupBy: ["epic", "feature", "story"],
+        defaultSortBy: "name,asc",
       },
     },
   },

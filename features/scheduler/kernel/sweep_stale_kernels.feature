@@ -1,11 +1,12 @@
 @scheduler @kernel
 Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
-  The sweep-stale-kernels handler looks at every RUNNING kernel of a scaling group and decides
-  whether it is still alive. In Backend.AI 26.3.3 a kernel counts as stale when its agent has
-  stopped reporting its presence (or never did), and it is declared dead only when its agent
-  then confirms that it no longer runs it. A dead kernel is reported as a failure with reason
-  "STALE_KERNEL" and goes to TERMINATED; every other kernel is reported as alive and keeps its
-  status. The kernel's last statistics are not consulted.
+  The sweep-stale-kernels handler looks at every RUNNING kernel of a scaling group and decides,
+  through the session terminator's staleness check, whether it is still alive. In Backend.AI
+  26.3.3 a kernel counts as stale when its agent has stopped reporting its presence (or never
+  did), and it is declared dead only when its agent then confirms that it no longer runs it. A
+  dead kernel is reported as a failure with reason "STALE_KERNEL" and goes to TERMINATED; every
+  other kernel is reported as alive and keeps its status. The kernel's last statistics are not
+  consulted.
 
   Background:
     Given the scaling group "default"

@@ -2,8 +2,8 @@
 Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecycleHandler)
   The BEP describes this handler as the pre-scheduling gate on quota, resource policy and
   domain or project settings. In Backend.AI 26.3.3 it runs after scheduling: it takes the
-  SCHEDULED sessions, asks each of their agents to check for the kernels' images (and pull
-  what is missing), and passes every session on to PREPARING. Resource quotas are enforced
+  SCHEDULED sessions, asks each of their agents, through the session launcher, to check for the
+  kernels' images (and pull what is missing), and passes every session on to PREPARING. Resource quotas are enforced
   earlier, by the provisioner's validators while the schedule-sessions handler places a
   session; the scenarios below name the component they drive.
 

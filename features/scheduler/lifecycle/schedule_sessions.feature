@@ -101,6 +101,9 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
 
   @SS-007 @happy-path
   Scenario: A GPU session and a CPU session each land on an agent that fits them
+    The agents are chosen by the provisioner's agent selector: an agent fits when its free slots
+    cover the request; there is no rule specific to GPUs beyond that.
+
     Given agent "gpu1" with 8 CPUs, 32 GiB and 2 GPUs
     And agent "cpu1" with 8 CPUs and 32 GiB
     And a PENDING session "train" requesting 4 CPUs, 8 GiB and 1 GPU

@@ -4,7 +4,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
   image cache. In Backend.AI 26.3.3 the path is split: check-precondition takes SCHEDULED
   sessions to PREPARING and asks their agents to check and pull images; once the agents report
   the kernels prepared, a promotion moves the session to PREPARED; only then does
-  start-sessions ask the agents to create the kernels, moving the session to CREATING. Rows
+  start-sessions ask the agents, through the session launcher, to create the kernels, moving the
+  session to CREATING. Rows
   about images drive check-precondition; the promotion to PREPARED is specified with the
   promotion handlers (BEP section 2.1).
 

@@ -1,7 +1,7 @@
 @scheduler @lifecycle
 Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
-  The terminate-sessions handler takes the TERMINATING sessions and asks the agents to destroy
-  their kernels. In Backend.AI 26.3.3 it reports nothing itself: the session reaches TERMINATED
+  The terminate-sessions handler takes the TERMINATING sessions and, through the session
+  terminator, asks the agents to destroy their kernels. In Backend.AI 26.3.3 it reports nothing itself: the session reaches TERMINATED
   later, when the agents report the kernels terminated and the promote-to-terminated promotion
   runs (BEP section 2.4). A session whose kernels are not all gone stays TERMINATING and is
   handled again by the next termination cycle.
