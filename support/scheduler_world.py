@@ -95,16 +95,16 @@ class Names:
         self.kernels: dict[str, KernelId] = {}
 
     def session(self, name: str) -> SessionId:
-        try:
-            return self.sessions[name]
-        except KeyError:
-            raise KeyError(f"no session named {name!r} was arranged") from None
+        return self._lookup(self.sessions, "session", name)
 
     def kernel(self, name: str) -> KernelId:
-        try:
-            return self.kernels[name]
-        except KeyError:
-            raise KeyError(f"no kernel named {name!r} was arranged") from None
+        return self._lookup(self.kernels, "kernel", name)
+
+    @staticmethod
+    def _lookup(table: dict, kind: str, name: str):
+        if name not in table:
+            raise KeyError(f"no {kind} named {name!r} was arranged")
+        return table[name]
 
     def of(self, some_id: object) -> str:
         """The scenario's name for an ID, for readable failure messages."""
