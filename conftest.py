@@ -3,6 +3,7 @@
 pytest_plugins = [
     "support.bdd",  # the scenario event loop behind async steps
     "support.plugin",  # BEP checks, divergence markers, Allure labels, outcomes
+    "support.database.fixtures",  # the PostgreSQL server and a fresh database per scenario
     "step_defs.steps.scheduler",
     "step_defs.steps.agents",
     "step_defs.steps.sessions",
@@ -11,4 +12,11 @@ pytest_plugins = [
     "step_defs.steps.results",
     "step_defs.steps.scheduling",
     "step_defs.steps.priorities",
+    # database tier (real coordinator and repository on PostgreSQL)
+    "step_defs.steps.cycles",
+    "step_defs.steps.session_state",
+    "step_defs.steps.history",
+    "step_defs.steps.events",
+    "step_defs.steps.kernel_events",
+    "step_defs.steps.resources",
 ]

@@ -4,6 +4,7 @@ Step definitions use ``phrase("...")``, a ``parsers.parse`` pattern that knows t
 
   {status:SessionStatus}  PENDING, SCHEDULED, ...       -> SessionStatus
   {status:KernelStatus}   RUNNING, TERMINATED, ...      -> KernelStatus
+  {result:Result}         SUCCESS, NEED_RETRY, EXPIRED, GIVE_UP, SKIPPED, FAILURE -> SchedulingResult
   {mode:ClusterMode}      single-node | multi-node      -> ClusterMode
   {slots:Resources}       "2 CPUs and 4 GiB", "1 CPU", "4 CPUs, 8 GiB and 1 GPU" -> ResourceSlot
   {names:Names}           "s1", "s1" and "s2", "a", "b" and "c"                -> list[str]
@@ -28,7 +29,7 @@ from pytest_bdd import parsers
 
 from ai.backend.common.types import ClusterMode, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
-from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.factories import GiB
 
@@ -48,6 +49,11 @@ def _session_status(text: str) -> SessionStatus:
 @_typed(r"[A-Z_]+")
 def _kernel_status(text: str) -> KernelStatus:
     return KernelStatus[text]
+
+
+@_typed(r"SUCCESS|FAILURE|NEED_RETRY|EXPIRED|GIVE_UP|SKIPPED")
+def _scheduling_result(text: str) -> SchedulingResult:
+    return SchedulingResult[text]
 
 
 @_typed(r"single-node|multi-node")
@@ -112,6 +118,7 @@ def _name(text: str) -> str:
 TYPES = {
     "SessionStatus": _session_status,
     "KernelStatus": _kernel_status,
+    "Result": _scheduling_result,
     "ClusterMode": _cluster_mode,
     "Resources": _resources,
     "Names": _names,

@@ -186,6 +186,10 @@ class SchedulerWorld:
         self._store(owner)
         return self.repository.kernel(self.names.kernel(kernel_name))
 
+    def arranged(self, name: str) -> SessionWithKernels:
+        """The session as arranged so far."""
+        return self.stored_session(name).session
+
     def stored_session(self, name: str) -> StoredSession:
         return self.repository.sessions[self.names.session(name)]
 

@@ -1,19 +1,23 @@
-"""The scheduler a scenario runs against, its scaling group, and running one of its handlers."""
+"""The scheduler a scenario runs against, its scaling group, and running one of its handlers.
+
+Scenarios of features tagged ``@database`` run on the database tier (support.coordinator_world:
+the real coordinator and repository on PostgreSQL); the others on the in-memory tier
+(support.scheduler_world). Steps shared by both tiers use the ``world`` fixture, which is
+whichever of the two the scenario runs on.
+"""
 
 from __future__ import annotations
 
 import pytest
+import pytest_asyncio
 
 from support.bdd import given, when
+from support.coordinator_world import CoordinatorWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 
 
-@pytest.fixture
-def world():
-    """The scenario's scheduler: real Sokovan handlers and components between in-memory boundaries."""
-    scheduler = SchedulerWorld()
-    yield scheduler
+def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld) -> None:
     refused = scheduler.refused_calls()
     if refused:
         pytest.fail(
@@ -22,6 +26,26 @@ def world():
             + " (extend the double, or move the scenario to the database tier)",
             pytrace=False,
         )
+
+
+@pytest_asyncio.fixture
+async def coordinator_world(database):
+    """The real coordinator and scheduler repository on the scenario's own database."""
+    scheduler = CoordinatorWorld(database)
+    await scheduler.start()
+    yield scheduler
+    _fail_on_refusals(scheduler)
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest):
+    """The scenario's scheduler, on the tier its feature asks for."""
+    if request.node.get_closest_marker("database"):
+        yield request.getfixturevalue("coordinator_world")
+        return
+    scheduler = SchedulerWorld()
+    yield scheduler
+    _fail_on_refusals(scheduler)
 
 
 @given(phrase('the scaling group "{name:Name}"'))

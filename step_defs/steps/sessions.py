@@ -126,7 +126,7 @@ def in_project(world: SchedulerWorld, name: str, project: str) -> None:
 
 @given(phrase('session "{name:Name}" has been {status:SessionStatus} for {duration:Duration}'))
 def in_status_for(world: SchedulerWorld, name: str, status: SessionStatus, duration: timedelta) -> None:
-    current = world.stored_session(name).status
+    current = world.arranged(name).session_info.lifecycle.status
     assert current == status, f"session {name} is {current}, not {status}"
     world.amend_session(name, status_changed=world.clock.ago(duration))
 

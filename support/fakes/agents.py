@@ -107,6 +107,11 @@ class FakeAgentClient(StrictDouble):
         self._receive("check_running", kernel_id)
         return kernel_id in self._agent.running_kernels
 
+    async def trigger_batch_execution(
+        self, session_id: SessionId, kernel_id: KernelId, code: str, timeout: float | None
+    ) -> None:
+        self._receive("trigger_batch_execution", session_id, kernel_id, code, timeout)
+
 
 
 class FakeAgentPool:

@@ -18,6 +18,7 @@ class FakeValkeySchedule(StrictDouble):
         self.pending_queues: dict[str, list[SessionId]] = {}
         self.presence: dict[KernelId, KernelPresence] = {}
         self.presence_checks: list[tuple[KernelId, ...]] = []
+        self.schedule_marks: set[str] = set()  # schedule types requested for the next cycle
 
     # -- what the agents report, arranged by a scenario ---------------------------------------
 
@@ -28,6 +29,15 @@ class FakeValkeySchedule(StrictDouble):
         self.presence.pop(kernel_id, None)
 
     # -- ValkeyScheduleClient -------------------------------------------------------------------
+
+    async def mark_schedules_needed_batch(self, schedule_types: Sequence[str]) -> None:
+        self.schedule_marks.update(schedule_types)
+
+    async def load_and_delete_schedule_mark(self, schedule_type: str) -> bool:
+        if schedule_type in self.schedule_marks:
+            self.schedule_marks.discard(schedule_type)
+            return True
+        return False
 
     async def record_session_failed_agents(
         self, session_id: SessionId, agent_ids: Sequence[AgentId], ttl_sec: int = 3600

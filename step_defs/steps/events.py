@@ -1,0 +1,40 @@
+"""Events the manager published (database tier): scheduling broadcasts and anycasts."""
+
+from __future__ import annotations
+
+from ai.backend.manager.data.session.types import SessionStatus
+
+from support.bdd import then
+from support.coordinator_world import CoordinatorWorld
+from support.phrases import phrase
+
+
+def _scheduling_events(world: CoordinatorWorld, name: str) -> list:
+    session_id = world.names.session(name)
+    return [p.event for p in world.events.of_type("SchedulingBroadcastEvent") if p.event.session_id == session_id]
+
+
+@then(phrase('a {status:SessionStatus} scheduling event is broadcast for session "{name:Name}" with reason "{reason:Name}"'))
+def scheduling_event(world: CoordinatorWorld, status: SessionStatus, name: str, reason: str) -> None:
+    events = _scheduling_events(world, name)
+    seen = [(e.status_transition, e.reason) for e in events]
+    assert (str(status), reason) in seen, f"scheduling events for session {name}: {seen or 'none'}"
+
+
+@then(phrase('no scheduling event is broadcast for session "{name:Name}"'))
+def no_scheduling_event(world: CoordinatorWorld, name: str) -> None:
+    events = _scheduling_events(world, name)
+    assert not events, f"scheduling events for session {name}: {[(e.status_transition, e.reason) for e in events]}"
+
+
+@then(phrase('the app proxy is told that the routes of endpoint "{endpoint:Name}" changed'))
+def routes_changed_event(world: CoordinatorWorld, endpoint: str) -> None:
+    endpoint_id = world.endpoint(endpoint)
+    told = [p.event.endpoint_id for p in world.events.of_type("EndpointRouteListUpdatedEvent")]
+    assert endpoint_id in told, f"route-list updates were sent for {told or 'no endpoint'}"
+
+
+@then("the app proxy is told nothing")
+def no_route_event(world: CoordinatorWorld) -> None:
+    told = world.events.of_type("EndpointRouteListUpdatedEvent")
+    assert not told, f"{len(told)} route-list update(s) were sent"

@@ -1,0 +1,1 @@
+"""The database tier: a PostgreSQL server, Backend.AI schema, a clean database per scenario."""

@@ -1,0 +1,79 @@
+"""What the database says after a scenario ran: the rows Then steps read, as plain values."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from ai.backend.manager.models.kernel import KernelRow
+from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
+from ai.backend.manager.models.scheduling_history.row import SessionSchedulingHistoryRow
+from ai.backend.manager.models.session import SessionRow
+from ai.backend.manager.models.utils import ExtendedAsyncSAEngine
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    phase: str
+    result: str
+    message: str
+    from_status: str | None
+    to_status: str | None
+    error_code: str | None
+    attempts: int
+
+    def __str__(self) -> str:
+        return f"{self.phase} {self.result} {self.from_status}->{self.to_status} x{self.attempts}"
+
+
+class DatabaseReader:
+    def __init__(self, engine: ExtendedAsyncSAEngine) -> None:
+        self._engine = engine
+
+    async def _all(self, statement: sa.Select) -> list[Any]:
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(statement)).mappings())
+
+    async def session(self, session_id: uuid.UUID) -> dict[str, Any]:
+        rows = await self._all(sa.select(SessionRow.__table__).where(SessionRow.__table__.c.id == session_id))
+        if not rows:
+            raise AssertionError(f"session {session_id} is not in the database")
+        return dict(rows[0])
+
+    async def kernel(self, kernel_id: uuid.UUID) -> dict[str, Any]:
+        rows = await self._all(sa.select(KernelRow.__table__).where(KernelRow.__table__.c.id == kernel_id))
+        if not rows:
+            raise AssertionError(f"kernel {kernel_id} is not in the database")
+        return dict(rows[0])
+
+    async def history(self, session_id: uuid.UUID) -> list[HistoryEntry]:
+        table = SessionSchedulingHistoryRow.__table__
+        rows = await self._all(
+            sa.select(table).where(table.c.session_id == session_id).order_by(table.c.created_at, table.c.id)
+        )
+        return [
+            HistoryEntry(
+                phase=r["phase"], result=str(getattr(r["result"], "value", r["result"])), message=r["message"],
+                from_status=_name(r["from_status"]), to_status=_name(r["to_status"]),
+                error_code=r["error_code"], attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    async def agent_in_use(self, agent_id: str) -> dict[str, Decimal]:
+        table = AgentResourceRow.__table__
+        rows = await self._all(sa.select(table.c.slot_name, table.c.used).where(table.c.agent_id == agent_id))
+        return {r["slot_name"]: Decimal(r["used"]) for r in rows if r["used"]}
+
+    async def allocations(self, kernel_id: uuid.UUID) -> list[dict[str, Any]]:
+        table = ResourceAllocationRow.__table__
+        return [dict(r) for r in await self._all(sa.select(table).where(table.c.kernel_id == kernel_id))]
+
+
+def _name(value: Any) -> str | None:
+    if value is None:
+        return None
+    return getattr(value, "name", str(value))

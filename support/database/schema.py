@@ -1,0 +1,69 @@
+"""Backend.AI's own schema, created once per test session in a template database.
+
+The schema is the manager's SQLAlchemy metadata (every model module registered through
+``ensure_all_tables_registered``), created with ``metadata.create_all`` after the ``uuid-ossp``
+extension, as ``backend.ai mgr schema oneshot`` does. The template also holds the reference rows a
+fresh installation has: the resource slot types the manager's migration seeds.
+
+Each scenario's database is a copy of that template (``CREATE DATABASE ... TEMPLATE``), so every
+scenario starts from the same clean state, whatever the scenario before it wrote.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import sqlalchemy as sa
+from ai.backend.manager.models.base import ensure_all_tables_registered, metadata
+from ai.backend.manager.models.utils import create_async_engine
+
+# (slot_name, slot_type, display_name, rank), as the manager's migration seeds them.
+SLOT_TYPES = [
+    ("cpu", "count", "CPU", 40),
+    ("mem", "bytes", "Memory", 50),
+    ("cuda.device", "count", "GPU (CUDA)", 10),
+    ("cuda.shares", "count", "GPU (fGPU)", 20),
+    ("rocm.device", "count", "GPU (ROCm)", 30),
+    ("tpu.device", "count", "TPU", 35),
+]
+
+
+async def create_template(admin_dsn: str, url: str, name: str) -> int:
+    """Create database ``name`` with the full schema; returns the number of tables."""
+    ensure_all_tables_registered()
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'))
+            await conn.run_sync(metadata.create_all)
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO resource_slot_types (slot_name, slot_type, display_name, rank) "
+                    "VALUES (:slot_name, :slot_type, :display_name, :rank)"
+                ),
+                [dict(zip(("slot_name", "slot_type", "display_name", "rank"), row, strict=True)) for row in SLOT_TYPES],
+            )
+    finally:
+        await engine.dispose()
+    return len(metadata.tables)
+
+
+async def clone(admin_dsn: str, template: str, name: str) -> None:
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+    finally:
+        await admin.close()
+
+
+async def drop(admin_dsn: str, name: str) -> None:
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
