@@ -35,15 +35,15 @@ define find_python
 	done; exit 1
 endef
 
-.PHONY: test report env tools lock clean
+.PHONY: test report env tools lock clean database
 
-test: env
+test: env database
 	@mkdir -p $(REPORTS)
 	$(PYTEST_RUN)
 	@$(VPY) -m support.coverage_gate $(REPORTS)/coverage.json
 	@$(VPY) -m support.traceability $(REPORTS)/bep-results.json $(REPORTS)/bep-traceability.md
 
-report: env tools
+report: env tools database
 	@mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(HTML)
 	$(PYTEST_RUN) --alluredir=$(RESULTS) || status=$$?; \
 	  $(VPY) -m support.allure_environment $(RESULTS); \
@@ -54,6 +54,11 @@ report: env tools
 	  exit $${status:-0}
 
 env: $(STAMP)
+
+# The database tier needs PostgreSQL: its server binaries on this machine (the suite starts a
+# throw-away server itself) or POSTGRES_DSN pointing at an existing one. Says how to get one if not.
+database: env
+	@$(VPY) -m support.database.server
 
 $(STAMP): requirements.lock
 	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions): install one, e.g. 'pyenv install 3.13', or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
