@@ -19,4 +19,8 @@ pytest_plugins = [
     "step_defs.steps.events",
     "step_defs.steps.kernel_events",
     "step_defs.steps.resources",
+    "step_defs.steps.endpoints",
+    "step_defs.steps.logs",
+    "step_defs.steps.failures",
+    "step_defs.steps.locks",
 ]

@@ -18,6 +18,10 @@ scenario can age a session or move time forward exactly.
 
 Arranging is lazy, as in the in-memory tier: Given steps describe agents and sessions, and the rows
 are written (through support.factories.rows) just before the first thing runs.
+
+What a production handler was given and reported is kept on its way back to the coordinator
+(``runs``, ``last_run``), so that the Then steps reading a handler's report work on this tier too;
+the handler itself is the real one, untouched.
 """
 
 from __future__ import annotations
@@ -25,16 +29,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from ai.backend.common.types import AgentId, ResourceSlot
+from ai.backend.common.clients.valkey_client.valkey_schedule import HealthCheckStatus
+from ai.backend.common.types import AgentId, KernelId, ResourceSlot
 from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.data.kernel.types import KernelInfo, KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.agent import agents as agents_table
+from ai.backend.manager.models.kernel import KernelRow
+from ai.backend.manager.models.keypair import KeyPairRow
+from ai.backend.manager.models.resource_policy import KeyPairResourcePolicyRow
+from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
+from ai.backend.manager.models.scaling_group import ScalingGroupOpts, ScalingGroupRow
+from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import PromotionSpec, SessionWithKernels
@@ -55,7 +66,15 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 from support.database.fixtures import ScenarioDatabase
 from support.database.locks import WatchedAdvisoryLocks
 from support.factories import DEFAULT_IMAGE, DEFAULT_SCALING_GROUP, SessionWithKernelsFactory, stable_id
-from support.factories.rows import AgentRowFactory, Row, agent_rows, owner_rows, session_rows
+from support.factories.rows import (
+    AgentRowFactory,
+    ResourceAllocationRowFactory,
+    Row,
+    agent_rows,
+    image_rows,
+    owner_rows,
+    session_rows,
+)
 from support.fakes import (
     FakeAgentPool,
     FakeClock,
@@ -67,7 +86,11 @@ from support.fakes import (
 )
 from support.fakes.deployments import FakeDeploymentRepository
 from support.fakes.valkey_stat import FakeValkeyStat
-from support.scheduler_world import Names
+from support.scheduler_world import HandlerRun, Names
+
+
+# Observers name themselves in class style; scenarios say what they observe.
+OBSERVER_NAMES = {"FairShareObserver": "fair-share observation"}
 
 
 class SchedulerRepositoryOnScenarioClock(SchedulerRepository):
@@ -118,12 +141,15 @@ class CoordinatorWorld:
         self.cycles: list[Cycle] = []
         self.extra_handlers: dict[ScheduleType, SessionLifecycleHandler] = {}
         self.kernel_event_results: list[bool] = []
+        self.timers: dict[str, Any] = {}  # the scheduler timers the manager sets up, by name
         self.endpoints: dict[str, uuid.UUID] = {}
         self._unused = {name: Unused(name) for name in (
             "fair-share repository", "storage manager", "hook plugins", "fair-share aggregator",
             "fair-share calculator", "resource-usage repository",
         )}
-        self._rows: list[Row] = owner_rows()
+        self._rows: list[Row] = owner_rows() + image_rows()
+        self.runs: list[HandlerRun] = []
+        self._containers = 0
         self._sessions: dict[str, _SessionSpec] = {}
         self._kernel_owner: dict[str, str] = {}
 
@@ -152,7 +178,9 @@ class CoordinatorWorld:
         factory_args.setdefault("created_at", self.clock.now)
         factory_args.setdefault("status_changed", self.clock.now)
         self._sessions[name] = _SessionSpec(factory_args)
-        return self._build(name)
+        built = self._build(name)
+        self._run_on_agents(built)
+        return built
 
     def amend_session(self, name: str, **factory_args: Any) -> SessionWithKernels:
         spec = self._spec(name)
@@ -210,10 +238,13 @@ class CoordinatorWorld:
             self._kernel_owner[kernel_name] = name
         return built
 
-    async def write(self, *rows: Row) -> None:
+    async def write(self, *rows: Row | sa.Executable) -> None:
+        """Write rows in one transaction: consecutive rows of one table and one set of columns go
+        in one multi-row statement (a scenario arranges some thirty rows; one statement each would
+        cost more than the rest of the scenario). Any other statement is run where it stands."""
         async with self.database.engine.begin() as conn:
-            for row in rows:
-                await conn.execute(row.insert() if isinstance(row, Row) else row)
+            for statement, values in _batches(rows):
+                await conn.execute(statement, values) if values else await conn.execute(statement)
 
     async def flush(self) -> None:
         """Write every row arranged so far."""
@@ -225,6 +256,110 @@ class CoordinatorWorld:
                 spec.written = True
         if rows:
             await self.write(*rows)
+
+    # -- arranging what the database already holds: running work, quotas, timeouts -------------
+
+    def _run_on_agents(self, built: SessionWithKernels) -> None:
+        """Kernels that start out RUNNING on an agent are running there, and their presence is
+        reported, as an agent would do for a live kernel (as on the in-memory tier)."""
+        for kernel in built.kernel_infos:
+            if kernel.lifecycle.status == KernelStatus.RUNNING and kernel.resource.agent:
+                self.agents[kernel.resource.agent].running_kernels.add(kernel.id)
+                self.valkey.report_presence(kernel.id, HealthCheckStatus.HEALTHY, int(self.clock.now.timestamp()))
+
+    def add_running_container(self, agent: str | None, used: ResourceSlot, **factory_args: Any) -> SessionWithKernels:
+        """A RUNNING session of one kernel holding ``used``, as the database has it once the kernel
+        runs: its allocations in use and, when it runs on ``agent``, that agent's resources raised."""
+        self._containers += 1
+        built = SessionWithKernelsFactory(
+            name=f"running container {self._containers}", status=SessionStatus.RUNNING,
+            agents=[agent] if agent else None, requested=ResourceSlot(used),
+            created_at=self.clock.now, status_changed=self.clock.now, **factory_args,
+        )
+        for row in session_rows(built):
+            if row.table is ResourceAllocationRow.__table__:
+                row = ResourceAllocationRowFactory(**{**row.values, "used": row.values["requested"], "used_at": self.clock.now})
+            self._rows.append(row)
+        if agent:
+            resources = AgentResourceRow.__table__
+            for slot_name, amount in used.items():
+                self._rows.append(
+                    sa.update(resources)
+                    .where(resources.c.agent_id == agent, resources.c.slot_name == slot_name)
+                    .values(used=resources.c.used + amount)
+                )
+            self._run_on_agents(built)
+        return built
+
+    def limit_quota(self, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
+        """The resource policy of the owner of session ``name`` caps its total at ``limit``, and
+        other sessions of that owner already run with ``used`` (on no agent of the scaling group)."""
+        if scope != "keypair":
+            raise NotImplementedError(f"the database tier arranges keypair quotas only, not {scope!r} ones")
+        owner = self.arranged(name).session_info.metadata
+        policies, keypairs = KeyPairResourcePolicyRow.__table__, KeyPairRow.__table__
+        policy_of_owner = sa.select(keypairs.c.resource_policy).where(keypairs.c.access_key == owner.access_key)
+        self._rows.append(
+            sa.update(policies).where(policies.c.name == policy_of_owner.scalar_subquery()).values(total_resource_slots=limit)
+        )
+        self.add_running_container(
+            None, used, access_key=owner.access_key, user_uuid=owner.user_uuid,
+            group_id=owner.group_id, domain_name=owner.domain_name,
+        )
+
+    def time_out_pending_sessions_after(self, timeout: timedelta) -> None:
+        """The scaling group's ``pending_timeout`` (a scheduler option)."""
+        groups = ScalingGroupRow.__table__
+        self._rows.append(
+            sa.update(groups).where(groups.c.name == self.scaling_group)
+            .values(scheduler_opts=ScalingGroupOpts(pending_timeout=timeout))
+        )
+
+    # -- reading what the scheduler decided ---------------------------------------------------
+
+    async def placement(self, name: str) -> dict[KernelId, AgentId]:
+        """Kernel -> agent, for the kernels of session ``name`` that the database places on one."""
+        kernels = KernelRow.__table__
+        async with self.database.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(kernels.c.id, kernels.c.agent).where(kernels.c.session_id == self.names.session(name))
+            )
+            return {KernelId(row.id): AgentId(row.agent) for row in rows if row.agent}
+
+    async def scheduling_failure(self, name: str) -> str | None:
+        """Why the provisioner last failed to place session ``name`` (its status info)."""
+        sessions = SessionRow.__table__
+        async with self.database.engine.connect() as conn:
+            return (await conn.execute(
+                sa.select(sessions.c.status_info).where(sessions.c.id == self.names.session(name))
+            )).scalar_one()
+
+    async def kernel_status(self, kernel: str) -> KernelStatus:
+        kernels = KernelRow.__table__
+        async with self.database.engine.connect() as conn:
+            return (await conn.execute(
+                sa.select(kernels.c.status).where(kernels.c.id == self.names.kernel(kernel))
+            )).scalar_one()
+
+    def _record_runs(self, handlers: CoordinatorHandlers) -> None:
+        """Keep what each production handler was given and what it reported, on its way back to
+        the coordinator, for the Then steps that read a handler's report (``last_run``)."""
+        for handler in (*handlers.lifecycle_handlers.values(), *handlers.kernel_handlers.values()):
+            handler.execute = self._recorded(handler, handler.execute)
+
+    def _recorded(self, handler: Any, execute: Any) -> Any:
+        async def execute_and_record(scaling_group: str, given: Sequence[Any]) -> Any:
+            result = await execute(scaling_group, given)
+            self.runs.append(HandlerRun(handler=handler, given=tuple(given), result=result))
+            return result
+
+        return execute_and_record
+
+    @property
+    def last_run(self) -> HandlerRun:
+        if not self.runs:
+            raise AssertionError("no handler was given anything in this scenario's cycles")
+        return self.runs[-1]
 
     # -- the real Sokovan components -----------------------------------------------------------
 
@@ -268,6 +403,7 @@ class CoordinatorWorld:
             resource_usage_repository=self._unused["resource-usage repository"],
             fair_share_repository=self._unused["fair-share repository"],
         ))
+        self._record_runs(production)
         if not self.extra_handlers:
             return production
         return CoordinatorHandlers(
@@ -303,6 +439,8 @@ class CoordinatorWorld:
         for mapping in (handlers.lifecycle_handlers, handlers.kernel_handlers, handlers.kernel_observers):
             for schedule_type, handler in mapping.items():
                 named[handler.name()] = schedule_type
+        for schedule_type, observer in handlers.kernel_observers.items():
+            named[OBSERVER_NAMES.get(observer.name(), observer.name())] = schedule_type
         if name not in named:
             raise KeyError(f"no coordinator cycle runs {name!r}; 26.3.3 has {', '.join(sorted(named))}")
         return named[name]
@@ -334,14 +472,97 @@ class CoordinatorWorld:
             raise AssertionError("no coordinator cycle has run in this scenario")
         return self.cycles[-1]
 
+    # -- handlers in place of production ones, concurrency and locks ---------------------------
+
+    def install_handler_in_place_of(self, name: str, handler: SessionLifecycleHandler) -> None:
+        """Run ``handler`` in the cycle that, in production, runs the handler called ``name``."""
+        production = CoordinatorWorld.handlers.func(self)  # not cached: handlers may still be installed
+        schedule_type = next(
+            (st for st, h in production.lifecycle_handlers.items() if h.name() == name), None
+        )
+        if schedule_type is None:
+            names = sorted(h.name() for h in production.lifecycle_handlers.values())
+            raise KeyError(f"no lifecycle handler is called {name!r}; 26.3.3 has {', '.join(names)}")
+        self.install_handler(schedule_type, handler)
+
+    async def run_cycles_together(self, name: str, count: int) -> list[Cycle]:
+        """``count`` forced cycles of ``name`` started at the same time, like the timers of as many
+        manager processes firing together; each finishes in its own time."""
+        import asyncio
+
+        await self.flush()  # written before any of them starts
+        return list(await asyncio.gather(*(self.run_cycle(name) for _ in range(count))))
+
+    @cached_property
+    def _closing(self) -> Any:
+        from contextlib import AsyncExitStack
+
+        return AsyncExitStack()
+
+    async def limit_lock_wait(self, seconds: int) -> None:
+        """The manager's database setting ``lock_conn_timeout``: the coordinator's locks come from an
+        engine connected with it, as ``connect_database`` makes the manager's."""
+        from ai.backend.manager.models.utils import connect_database
+
+        if "coordinator" in self.__dict__:
+            raise RuntimeError("limit the lock wait before the coordinator is built")
+        config = self.database.config.model_copy(update={"lock_conn_timeout": seconds})
+        engine = await self._closing.enter_async_context(connect_database(config))
+        self.locks = WatchedAdvisoryLocks(engine)
+
+    async def hold_lock_elsewhere(self, lock_id: Any) -> Any:
+        """Another manager process takes the advisory lock ``lock_id`` on its own connection."""
+        from support.database.locks import HeldElsewhere
+
+        config = self.database.config
+        auth = config.user if config.password is None else f"{config.user}:{config.password}"
+        held = HeldElsewhere(f"postgresql://{auth}@{config.addr.host}:{config.addr.port}/{config.name}", lock_id)
+        await held.acquire()
+        self._closing.push_async_callback(held.release)
+        self.held_elsewhere = held
+        return held
+
+    async def aclose(self) -> None:
+        """Close what the scenario opened besides the database itself (idempotent)."""
+        if "_closing" in self.__dict__:
+            await self._closing.aclose()
+
     # -- integrity of the doubles --------------------------------------------------------------
 
     def refused_calls(self) -> list[str]:
-        doubles = (self.agents, self.valkey, self.valkey_stat, self.events, self.deployments, *self._unused.values())
+        doubles = (
+            self.agents, self.valkey, self.valkey_stat, self.events, self.deployments,
+            self.config.legacy_etcd_config_loader, *self._unused.values(),
+        )
         return [call for double in doubles for call in double.refused_calls()]
 
     def __repr__(self) -> str:
         return f"CoordinatorWorld({self.database.name})"
+
+
+def _batches(rows: Sequence[Row | sa.Executable]) -> list[tuple[sa.Executable, list[dict[str, Any]]]]:
+    """Group rows table by table, in the order each table first appears (which keeps foreign keys
+    satisfied, as every table first appears after the tables it refers to); a statement that is
+    not a row ends the group before it."""
+    batches: list[tuple[sa.Executable, list[dict[str, Any]]]] = []
+    pending: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+    tables: dict[tuple[str, frozenset[str]], sa.Table] = {}
+
+    def close() -> None:
+        for key, values in pending.items():
+            batches.append((sa.insert(tables[key]), values))
+        pending.clear()
+
+    for row in rows:
+        if isinstance(row, Row):
+            key = (row.table.name, frozenset(row.values))
+            tables[key] = row.table
+            pending.setdefault(key, []).append(row.values)
+        else:
+            close()
+            batches.append((row, []))
+    close()
+    return batches
 
 
 @dataclass(frozen=True)

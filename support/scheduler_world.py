@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from ai.backend.common.clients.valkey_client.valkey_schedule import HealthCheckStatus
-from ai.backend.common.types import AgentId, KernelId, ResourceSlot, SessionId
+from ai.backend.common.types import AccessKey, AgentId, KernelId, ResourceSlot, SessionId
 from ai.backend.manager.data.kernel.types import KernelInfo, KernelStatus
 from ai.backend.manager.repositories.base import BatchQuerier, NoPagination
 from ai.backend.manager.repositories.scheduler.options import KernelConditions
@@ -44,9 +44,11 @@ from support.factories import (
     DEFAULT_IMAGE,
     DEFAULT_SCALING_GROUP,
     ImageConfigDataFactory,
+    KeyPairResourcePolicyFactory,
     StoredAgentFactory,
     StoredSessionFactory,
     StoredUserFactory,
+    UserResourcePolicyFactory,
 )
 from support.fakes import (
     FakeAgentPool,
@@ -214,6 +216,48 @@ class SchedulerWorld:
             self.names.kernels[kernel_name] = kernel.id
             self._kernel_owner[kernel_name] = name
         return stored
+
+    # -- arranging what the repository already holds: agents' load, health and quotas ----------
+
+    def add_running_container(self, agent: str, used: ResourceSlot) -> None:
+        """Agent ``agent`` already runs a container holding ``used``."""
+        stored = self.repository.agents[AgentId(agent)]
+        stored.occupied_slots = stored.occupied_slots + used
+        stored.container_count += 1
+
+    def limit_quota(self, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
+        """The ``scope`` (keypair, user, project or domain) of the owner of session ``name`` may use
+        ``limit`` in total, of which ``used`` is in use."""
+        owner = self.arranged(name).session_info.metadata
+        repo = self.repository
+        if scope == "keypair":
+            key = AccessKey(owner.access_key)
+            repo.policies.keypair_policies[key] = KeyPairResourcePolicyFactory(total_resource_slots=limit)
+            repo.occupancy_by_keypair[key] = used
+        elif scope == "user":
+            repo.policies.user_policies[owner.user_uuid] = UserResourcePolicyFactory(total_resource_slots=limit)
+            repo.occupancy_by_user[owner.user_uuid] = used
+        elif scope == "project":
+            repo.policies.group_limits[owner.group_id] = limit
+            repo.occupancy_by_project[owner.group_id] = used
+        elif scope == "domain":
+            repo.policies.domain_limits[owner.domain_name] = limit
+            repo.occupancy_by_domain[owner.domain_name] = used
+        else:
+            raise ValueError(f"no quota scope {scope!r}: keypair, user, project or domain")
+
+    # -- reading what the scheduler decided (async, like the database tier's reads) ------------
+
+    async def placement(self, name: str) -> dict[KernelId, AgentId]:
+        """Kernel -> agent, as the provisioner allocated the kernels of session ``name``."""
+        return self.repository.assignments_of(self.names.session(name))
+
+    async def scheduling_failure(self, name: str) -> str | None:
+        """Why the provisioner last failed to place session ``name``."""
+        return self.repository.scheduling_failure_of(self.names.session(name))
+
+    async def kernel_status(self, kernel: str) -> KernelStatus:
+        return self.repository.kernel(self.names.kernel(kernel)).lifecycle.status
 
     # -- the real Sokovan components ------------------------------------------------------------
 

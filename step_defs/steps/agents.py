@@ -6,11 +6,16 @@ from ai.backend.common.types import ResourceSlot
 from ai.backend.manager.data.agent.types import AgentStatus
 
 from support.bdd import given, then
+from support.coordinator_world import CoordinatorWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 
 # The agent RPC behind each phrase of "agent ... fails to <action>".
-AGENT_CALLS = {"create kernels": "create_kernels", "destroy kernels": "destroy_kernel"}
+AGENT_CALLS = {
+    "create kernels": "create_kernels",
+    "destroy kernels": "destroy_kernel",
+    "trigger batch execution": "trigger_batch_execution",
+}
 
 
 # -- Given ---------------------------------------------------------------------------------------
@@ -29,9 +34,7 @@ def agents_with(world: SchedulerWorld, agents: list[str], capacity: ResourceSlot
 
 @given(phrase('agent "{agent:Name}" already runs a container using {used:Resources}'))
 def agent_runs_container(world: SchedulerWorld, agent: str, used: ResourceSlot) -> None:
-    stored = world.repository.agents[agent]
-    stored.occupied_slots = stored.occupied_slots + used
-    stored.container_count += 1
+    world.add_running_container(agent, used)
 
 
 @given(phrase('agent "{agent:Name}" cannot be reached'))
@@ -40,7 +43,10 @@ def agent_unreachable(world: SchedulerWorld, agent: str) -> None:
 
 
 @given(phrase('agent "{agent:Name}" is lost'))
-def agent_lost(world: SchedulerWorld, agent: str) -> None:
+def agent_lost(world: SchedulerWorld | CoordinatorWorld, agent: str) -> None:
+    if isinstance(world, CoordinatorWorld):
+        world.mark_agent_lost(agent)
+        return
     world.repository.agents[agent].status = AgentStatus.LOST
     world.agents[agent].reachable = False
 
@@ -185,3 +191,35 @@ def overlay_network(world: SchedulerWorld, session: str) -> None:
     created = {driver: plugin.created for driver, plugin in world.networks.plugins.items()}
     assert any(session_id in ids for ids in created.values()), f"networks created: {created}"
     assert world.repository.network_ids.get(world.names.session(session)), "the session's network was not recorded"
+
+
+@then(phrase('no agent is remembered as having failed session "{session:Name}"'))
+def none_remembered_failed(world: SchedulerWorld, session: str) -> None:
+    failed = world.valkey.failed_agents.get(world.names.session(session), set())
+    assert not failed, f"agents remembered as failed for {session}: {sorted(failed)}"
+
+
+# -- Then: batch jobs ------------------------------------------------------------------------------
+
+
+def _batch_triggers(world: CoordinatorWorld, agent: str, session: str) -> list:
+    session_id = world.names.session(session)
+    return [r for r in world.agents.requests_to(agent, "trigger_batch_execution") if r.args[0] == session_id]
+
+
+@then(phrase('agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}" in kernel "{kernel:Name}"'))
+def asked_to_trigger_batch(world: CoordinatorWorld, agent: str, session: str, kernel: str) -> None:
+    kernels = [world.names.of(r.args[1]) for r in _batch_triggers(world, agent, session) if r.succeeded]
+    assert kernels == [kernel], f"agent {agent} was asked to run session {session}'s batch job in {kernels or 'no kernel'}"
+
+
+@then(phrase('agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}", and the request fails'))
+def asked_to_trigger_batch_and_fails(world: CoordinatorWorld, agent: str, session: str) -> None:
+    outcomes = [r.succeeded for r in _batch_triggers(world, agent, session)]
+    assert outcomes == [False], f"batch triggers for session {session} on agent {agent} succeeded: {outcomes or 'none sent'}"
+
+
+@then(phrase('no agent is asked to trigger batch execution'))
+def no_batch_trigger(world: CoordinatorWorld) -> None:
+    sent = [r for r in world.agents.requests if r.method == "trigger_batch_execution"]
+    assert not sent, f"{len(sent)} batch trigger(s) were sent"

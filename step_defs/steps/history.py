@@ -12,6 +12,7 @@ from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader, HistoryEntry
 from support.factories.rows import SchedulingHistoryRowFactory
 from support.phrases import phrase
+from support.probe_handler import PROBE_ERROR, FailingProbeHandler
 
 
 async def _history(world: CoordinatorWorld, name: str) -> list[HistoryEntry]:
@@ -25,10 +26,15 @@ async def _history(world: CoordinatorWorld, name: str) -> list[HistoryEntry]:
     'session "{name:Name}" last failed in phase "{phase:Name}" {attempts:d} times in a row, the first time {age:Duration} ago'
 ))
 def failed_before(world: CoordinatorWorld, name: str, phase: str, attempts: int, age: timedelta) -> None:
+    """One merged history entry, as the coordinator leaves it after ``attempts`` consecutive
+    need-retry failures in ``phase`` (the session staying in its status). The failures carry the
+    error code the handler of that phase reports, so that a further identical failure merges into
+    this entry, as it would in production."""
     status = world.arranged(name).session_info.lifecycle.status
     world.arrange_rows(SchedulingHistoryRowFactory(
         session_id=world.names.session(name), phase=phase, result=SchedulingResult.NEED_RETRY,
         from_status=status, to_status=status, attempts=attempts, created_at=world.clock.ago(age),
+        error_code=PROBE_ERROR if phase == FailingProbeHandler.name() else None,
     ))
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from ai.backend.common.events.event_types.kernel.anycast import (
     KernelCancelledAnycastEvent,
+    KernelCreatingAnycastEvent,
+    KernelPreparingAnycastEvent,
+    KernelPullingAnycastEvent,
+    KernelStartedAnycastEvent,
     KernelTerminatedAnycastEvent,
 )
 from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
-from ai.backend.common.types import AgentId
+from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
 
 from support.bdd import then, when
@@ -45,6 +49,108 @@ async def kernel_cancelled(world: CoordinatorWorld, agent: str, kernel: str) -> 
     )
     with world.clock.pinned():
         world.kernel_event_results.append(await world.coordinator.handle_kernel_cancelled(event))
+
+
+# -- progress reports of an agent creating a kernel ------------------------------------------------
+
+
+def _placed_kernel(world: CoordinatorWorld, agent: str, kernel: str):
+    """The arranged kernel, which must be on ``agent``: a report comes from the kernel's agent."""
+    owner = world.session_of_kernel(kernel)
+    arranged = next(k for k in world.arranged(owner).kernel_infos if k.id == world.names.kernel(kernel))
+    if arranged.resource.agent != agent:
+        raise ValueError(f"kernel {kernel} is on agent {arranged.resource.agent}, not on {agent}")
+    return owner, arranged
+
+
+def _resource_spec(occupied: ResourceSlot) -> dict:
+    """What an agent reports it allocated to a container: per device, per slot, per device ID."""
+    return {"allocations": {
+        name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items()
+    }}
+
+
+async def _report(world: CoordinatorWorld, agent: str, kernel: str, event_type, handle, **fields) -> None:
+    owner, _ = _placed_kernel(world, agent, kernel)
+    await world.flush()
+    event = event_type(kernel_id=world.names.kernel(kernel), session_id=world.names.session(owner), **fields)
+    with world.clock.pinned():
+        world.kernel_event_results.append(await handle(event))
+
+
+@when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is preparing'))
+async def kernel_preparing(world: CoordinatorWorld, agent: str, kernel: str) -> None:
+    await _report(world, agent, kernel, KernelPreparingAnycastEvent, world.coordinator.handle_kernel_preparing)
+
+
+@when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is pulling its image'))
+async def kernel_pulling(world: CoordinatorWorld, agent: str, kernel: str) -> None:
+    await _report(
+        world, agent, kernel, KernelPullingAnycastEvent, world.coordinator.handle_kernel_pulling,
+        reason="pulling-image",
+    )
+
+
+@when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is being created'))
+async def kernel_creating(world: CoordinatorWorld, agent: str, kernel: str) -> None:
+    await _report(
+        world, agent, kernel, KernelCreatingAnycastEvent, world.coordinator.handle_kernel_creating,
+        reason="creating-container",
+    )
+
+
+@when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is running'))
+async def kernel_running(world: CoordinatorWorld, agent: str, kernel: str) -> None:
+    _, arranged = _placed_kernel(world, agent, kernel)
+    creation_info = {
+        "container_id": f"container-{world.names.kernel(kernel).hex[:12]}",
+        "resource_spec": _resource_spec(arranged.resource.requested_slots),
+        "kernel_host": "10.0.0.10",
+        "repl_in_port": 2000, "repl_out_port": 2001, "stdin_port": 2002, "stdout_port": 2003,
+    }
+    await _report(
+        world, agent, kernel, KernelStartedAnycastEvent, world.coordinator.handle_kernel_running,
+        reason="new-container-started", creation_info=creation_info,
+    )
+
+
+@when(phrase('agent "{agent:Name}" reports that it started pulling the image of session "{name:Name}"'))
+async def image_pull_started(world: CoordinatorWorld, agent: str, name: str) -> None:
+    await world.flush()
+    image = world.arranged(name).session_info.image.images[0]
+    with world.clock.pinned():
+        await world.coordinator.update_kernels_to_pulling_for_image(AgentId(agent), image)
+
+
+@when(phrase('agent "{agent:Name}" reports that it has the image of session "{name:Name}"'))
+async def image_ready(world: CoordinatorWorld, agent: str, name: str) -> None:
+    await world.flush()
+    image = world.arranged(name).session_info.image.images[0]
+    with world.clock.pinned():
+        await world.coordinator.update_kernels_to_prepared_for_image(AgentId(agent), image)
+
+
+# -- Then: the kernel rows -------------------------------------------------------------------------
+
+
+async def _kernel(world: CoordinatorWorld, kernel: str) -> dict:
+    return await DatabaseReader(world.database.engine).kernel(world.names.kernel(kernel))
+
+
+@then(phrase('kernel "{kernel:Name}" is still {status:KernelStatus}'))
+async def kernel_is_still(world: CoordinatorWorld, kernel: str, status: KernelStatus) -> None:
+    row = await _kernel(world, kernel)
+    assert row["status"] == status, f"kernel {kernel} is {row['status'].name}, not {status.name}"
+    assert list(row["status_history"] or {}) == [status.name], (
+        f"kernel {kernel} went through {list(row['status_history'] or {})}"
+    )
+
+
+@then(phrase('kernel "{kernel:Name}" runs in the container its agent reported'))
+async def kernel_in_container(world: CoordinatorWorld, kernel: str) -> None:
+    row = await _kernel(world, kernel)
+    expected = f"container-{world.names.kernel(kernel).hex[:12]}"
+    assert row["container_id"] == expected, f"kernel {kernel}'s container is {row['container_id']!r}"
 
 
 @then(phrase('kernel "{kernel:Name}" is now {status:KernelStatus}'))

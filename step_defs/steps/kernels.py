@@ -67,8 +67,8 @@ def kernel_moves_to(world: SchedulerWorld, kernel: str, status: KernelStatus) ->
 
 
 @then(phrase('kernel "{kernel:Name}" stays {status:KernelStatus}'))
-def kernel_stays(world: SchedulerWorld, kernel: str, status: KernelStatus) -> None:
+async def kernel_stays(world: SchedulerWorld, kernel: str, status: KernelStatus) -> None:
     target = kernel_destination(world.last_run, world.names, kernel, world.names.kernel(kernel))
     assert target is None, f"kernel {kernel} moves to {target}"
-    current = world.repository.kernel(world.names.kernel(kernel)).lifecycle.status
+    current = await world.kernel_status(kernel)
     assert current == status, f"kernel {kernel} is {current}, not {status}"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ai.backend.common.types import AccessKey, ResourceSlot
+from ai.backend.common.types import ResourceSlot
 
 from support.bdd import given
-from support.factories import KeyPairResourcePolicyFactory, UserResourcePolicyFactory, stable_id
+from support.factories import stable_id
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 
@@ -14,23 +14,7 @@ from support.scheduler_world import SchedulerWorld
     'the {scope:Name} of session "{name:Name}" may use {limit:Resources} in total, of which {used:Resources} are in use'
 ))
 def quota(world: SchedulerWorld, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
-    owner = world.stored_session(name).session.session_info.metadata
-    repo = world.repository
-    if scope == "keypair":
-        key = AccessKey(owner.access_key)
-        repo.policies.keypair_policies[key] = KeyPairResourcePolicyFactory(total_resource_slots=limit)
-        repo.occupancy_by_keypair[key] = used
-    elif scope == "user":
-        repo.policies.user_policies[owner.user_uuid] = UserResourcePolicyFactory(total_resource_slots=limit)
-        repo.occupancy_by_user[owner.user_uuid] = used
-    elif scope == "project":
-        repo.policies.group_limits[owner.group_id] = limit
-        repo.occupancy_by_project[owner.group_id] = used
-    elif scope == "domain":
-        repo.policies.domain_limits[owner.domain_name] = limit
-        repo.occupancy_by_domain[owner.domain_name] = used
-    else:
-        raise ValueError(f"no quota scope {scope!r}: keypair, user, project or domain")
+    world.limit_quota(scope, name, limit, used)
 
 
 @given(phrase('the owner of session "{name:Name}" has {count:d} vfolders while the resource policy allows {limit:d}'))

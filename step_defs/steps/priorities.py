@@ -1,8 +1,10 @@
-"""Session priorities: what the scheduler asks the database to change."""
+"""Session priorities: what the scheduler asks the database to change, and what the database then holds."""
 
 from __future__ import annotations
 
 from support.bdd import then
+from support.coordinator_world import CoordinatorWorld
+from support.database.reads import DatabaseReader
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 
@@ -18,3 +20,9 @@ def priority_lowered(world: SchedulerWorld, name: str, amount: int, floor: int) 
 def no_priority_change(world: SchedulerWorld) -> None:
     requests = world.repository.priority_requests
     assert not requests, f"priority changes were requested: {requests}"
+
+
+@then(phrase('the priority of session "{name:Name}" is now {priority:d}'))
+async def priority_is_now(world: CoordinatorWorld, name: str, priority: int) -> None:
+    row = await DatabaseReader(world.database.engine).session(world.names.session(name))
+    assert row["priority"] == priority, f"the priority of session {name} is {row['priority']}, not {priority}"

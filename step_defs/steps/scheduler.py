@@ -8,6 +8,8 @@ whichever of the two the scenario runs on.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import pytest_asyncio
 
@@ -57,3 +59,9 @@ def scaling_group(world: SchedulerWorld, name: str) -> None:
 @when(phrase("the {handler:Name} handler runs"))
 async def handler_runs(world: SchedulerWorld, handler: str) -> None:
     await world.run_handler(handler)
+
+
+@given(phrase('the pending timeout of the scaling group "{name:Name}" is {timeout:Duration}'))
+def pending_timeout(world: CoordinatorWorld, name: str, timeout: timedelta) -> None:
+    scaling_group(world, name)
+    world.time_out_pending_sessions_after(timeout)

@@ -13,34 +13,34 @@ def _placement(world: SchedulerWorld, name: str) -> dict:
 
 
 @then(phrase('session "{name:Name}" is assigned to agent "{agent:Name}"'))
-def assigned_to(world: SchedulerWorld, name: str, agent: str) -> None:
-    placed = sorted(set(_placement(world, name).values()))
+async def assigned_to(world: SchedulerWorld, name: str, agent: str) -> None:
+    placed = sorted(set((await world.placement(name)).values()))
     assert placed == [agent], f"session {name} is assigned to {placed or 'no agent'}"
 
 
 @then(phrase('session "{name:Name}" is not assigned to any agent'))
-def not_assigned(world: SchedulerWorld, name: str) -> None:
-    placed = sorted(set(_placement(world, name).values()))
+async def not_assigned(world: SchedulerWorld, name: str) -> None:
+    placed = sorted(set((await world.placement(name)).values()))
     assert not placed, f"session {name} is assigned to {placed}"
 
 
 @then(phrase('every kernel of session "{name:Name}" is assigned to an agent'))
-def every_kernel_assigned(world: SchedulerWorld, name: str) -> None:
-    placed = _placement(world, name)
-    kernels = {k.id for k in world.stored_session(name).kernels}
+async def every_kernel_assigned(world: SchedulerWorld, name: str) -> None:
+    placed = await world.placement(name)
+    kernels = {k.id for k in world.arranged(name).kernel_infos}
     missing = sorted(world.names.of(k) for k in kernels - placed.keys())
     assert kernels and not missing, f"kernels of {name} without an agent: {missing}"
 
 
 @then(phrase('the kernels of session "{name:Name}" are placed on {count:Agents}'))
-def placed_on_agents(world: SchedulerWorld, name: str, count: int) -> None:
-    agents = sorted(set(_placement(world, name).values()))
+async def placed_on_agents(world: SchedulerWorld, name: str, count: int) -> None:
+    agents = sorted(set((await world.placement(name)).values()))
     assert len(agents) == count, f"the kernels of {name} are placed on {agents}"
 
 
 @then(phrase('the scheduling failure recorded for session "{name:Name}" says "{text:Name}"'))
-def failure_says(world: SchedulerWorld, name: str, text: str) -> None:
-    recorded = world.repository.scheduling_failure_of(world.names.session(name))
+async def failure_says(world: SchedulerWorld, name: str, text: str) -> None:
+    recorded = await world.scheduling_failure(name)
     assert recorded is not None, f"no scheduling failure was recorded for {name}"
     assert text in recorded, f"the failure recorded for {name} is {recorded!r}"
 

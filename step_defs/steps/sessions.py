@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ai.backend.common.types import ClusterMode, ResourceSlot
+from ai.backend.common.types import ClusterMode, ResourceSlot, SessionTypes
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import given
@@ -141,3 +141,33 @@ def past_pending_timeout(world: SchedulerWorld, name: str) -> None:
 @given(phrase('session "{name:Name}" has waited less than the pending timeout of its scaling group'))
 def within_pending_timeout(world: SchedulerWorld, name: str) -> None:
     world.repository.pending_timed_out.discard(world.names.session(name))
+
+
+# -- Given: sessions of a given type, and their kernels' requests ---------------------------------
+
+
+@given(phrase('a {status:SessionStatus} session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}" requesting {request:Resources}'))
+def a_session_with_named_kernel_requesting(
+    world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str, request: ResourceSlot
+) -> None:
+    world.add_session(name, status=status, kernel_names=[kernel], agents=[agent], requested=request)
+
+
+@given(phrase('a {status:SessionStatus} batch session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'))
+def a_batch_session(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str) -> None:
+    world.add_session(name, status=status, session_type=SessionTypes.BATCH, kernel_names=[kernel], agents=[agent])
+
+
+@given(phrase('a {status:SessionStatus} inference session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'))
+def an_inference_session(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str) -> None:
+    world.add_session(name, status=status, session_type=SessionTypes.INFERENCE, kernel_names=[kernel], agents=[agent])
+
+
+@given(phrase('session "{name:Name}" has status info "{info:Name}"'))
+def with_status_info(world: SchedulerWorld, name: str, info: str) -> None:
+    world.amend_session(name, status_info=info)
+
+
+@given(phrase('session "{name:Name}" was submitted {age:Duration} ago'))
+def submitted_ago(world: SchedulerWorld, name: str, age: timedelta) -> None:
+    world.amend_session(name, created_at=world.clock.ago(age))

@@ -25,7 +25,7 @@ from ai.backend.manager.pglock import PgAdvisoryLock
 class LockEvent:
     holder: int  # which lock object (one per cycle that asked)
     lock_id: LockID
-    what: str  # "asked", "acquired", "released", "failed"
+    what: str  # "asked", "acquired", "releasing", "released", "failed"
     lifetime: float | None = None
 
 
@@ -51,6 +51,9 @@ class WatchedLock(AbstractDistributedLock):
         return self
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
+        # "releasing" comes before the unlock reaches the server, "released" after the lock's
+        # connection went back to the pool: a waiting holder may be granted the lock in between.
+        self._note("releasing")
         try:
             return await self._real.__aexit__(*exc_info)
         finally:

@@ -5,8 +5,7 @@ The schema is the manager's SQLAlchemy metadata (every model module registered t
 extension, as ``backend.ai mgr schema oneshot`` does. The template also holds the reference rows a
 fresh installation has: the resource slot types the manager's migration seeds.
 
-Each scenario's database is a copy of that template (``CREATE DATABASE ... TEMPLATE``), so every
-scenario starts from the same clean state, whatever the scenario before it wrote.
+Every scenario starts from that state: the tables are emptied before it runs (support.database.fixtures).
 """
 
 from __future__ import annotations
@@ -53,17 +52,16 @@ async def create_template(admin_dsn: str, url: str, name: str) -> int:
     return len(metadata.tables)
 
 
-async def clone(admin_dsn: str, template: str, name: str) -> None:
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
-    finally:
-        await admin.close()
-
-
 async def drop(admin_dsn: str, name: str) -> None:
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+def truncate_statement() -> str:
+    """Empty every table but the reference rows (resource slot types)."""
+    ensure_all_tables_registered()
+    names = sorted(name for name in metadata.tables if name not in {"resource_slot_types"})
+    return "TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY CASCADE"

@@ -15,6 +15,7 @@ tiers arrange a session from the same words.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,13 +23,17 @@ from typing import Any
 
 import factory
 import sqlalchemy as sa
-from ai.backend.common.types import ClusterMode, ResourceSlot, SessionResult, SessionTypes
+from ai.backend.common.container_registry import ContainerRegistryType
+from ai.backend.common.types import ClusterMode, DefaultForUnspecified, ResourceSlot, SessionResult, SessionTypes
 from ai.backend.manager.data.agent.types import AgentStatus
+from ai.backend.manager.data.image.types import ImageType
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 from ai.backend.manager.models.agent import AgentRow
+from ai.backend.manager.models.container_registry import ContainerRegistryRow
 from ai.backend.manager.models.domain import DomainRow
 from ai.backend.manager.models.group import GroupRow
+from ai.backend.manager.models.image import ImageRow
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.models.resource_policy import (
@@ -137,7 +142,8 @@ class KeyPairResourcePolicyRowFactory(RowFactory):
         model = KeyPairResourcePolicyRow
 
     name = DEFAULT_POLICY
-    total_resource_slots = factory.LazyFunction(ResourceSlot)  # empty: unlimited
+    total_resource_slots = factory.LazyFunction(ResourceSlot)  # empty, and unspecified slots unlimited
+    default_for_unspecified = DefaultForUnspecified.UNLIMITED
     max_concurrent_sessions = 30
     max_containers_per_session = 1
     idle_timeout = 3600
@@ -204,6 +210,50 @@ def owner_rows() -> list[Row]:
         ScalingGroupRowFactory(),
         ScalingGroupForDomainRowFactory(),
     ]
+
+
+# -- images --------------------------------------------------------------------------------------
+
+
+DEFAULT_REGISTRY_ID = uuid.UUID("00000000-0000-4000-8000-0000000000c7")
+
+
+class ContainerRegistryRowFactory(RowFactory):
+    class Meta:
+        model = ContainerRegistryRow
+
+    id = DEFAULT_REGISTRY_ID
+    url = "https://cr.backend.ai"
+    registry_name = "cr.backend.ai"
+    type = ContainerRegistryType.DOCKER
+    project = "stable"
+
+
+class ImageRowFactory(RowFactory):
+    """An image the registry tables know, as the launcher resolves it (``name`` is the canonical
+    reference the kernels carry)."""
+
+    class Meta:
+        model = ImageRow
+
+    id = factory.LazyFunction(uuid.uuid4)
+    name = DEFAULT_IMAGE
+    registry = "cr.backend.ai"
+    registry_id = DEFAULT_REGISTRY_ID
+    project = "stable"
+    image = factory.LazyAttribute(lambda o: o.name.removeprefix(f"{o.registry}/").split(":")[0])
+    tag = factory.LazyAttribute(lambda o: o.name.rsplit(":", 1)[1])
+    architecture = DEFAULT_ARCH
+    config_digest = factory.LazyAttribute(lambda o: "sha256:" + hashlib.sha256(o.name.encode()).hexdigest())
+    size_bytes = 1024**3
+    type = ImageType.COMPUTE
+    labels = factory.LazyFunction(dict)
+    resources = factory.LazyFunction(dict)
+
+
+def image_rows() -> list[Row]:
+    """The default image and the registry it comes from."""
+    return [ContainerRegistryRowFactory(), ImageRowFactory()]
 
 
 # -- agents --------------------------------------------------------------------------------------
@@ -408,10 +458,11 @@ class SchedulingHistoryRowFactory(RowFactory):
 
 
 __all__ = [
-    "AgentResourceRowFactory", "AgentRowFactory", "DomainRowFactory", "GroupRowFactory",
+    "AgentResourceRowFactory", "AgentRowFactory", "ContainerRegistryRowFactory", "DomainRowFactory",
+    "GroupRowFactory", "ImageRowFactory",
     "KernelRowFactory", "KeyPairResourcePolicyRowFactory", "KeyPairRowFactory",
     "ProjectResourcePolicyRowFactory", "ResourceAllocationRowFactory", "Row", "RowFactory",
     "ScalingGroupForDomainRowFactory", "ScalingGroupRowFactory", "SchedulingHistoryRowFactory",
     "SessionRowFactory", "UserResourcePolicyRowFactory", "UserRowFactory", "agent_rows",
-    "owner_rows", "session_rows",
+    "image_rows", "owner_rows", "session_rows",
 ]

@@ -92,3 +92,24 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
     When the sweep-stale-kernels handler runs
     Then kernel "k1" is reported as alive
     And kernel "k1" stays RUNNING
+
+  @SK-001 @error-case @as-implemented @database
+  Scenario: In the database, a kernel that is no longer reported present and that its agent no longer runs is TERMINATED
+    The coordinator applies the handler's failure transition through its kernel state engine, and
+    then requests the check for sessions whose kernels have terminated.
+
+    Given a RUNNING kernel "k1" on agent "a1"
+    And the presence of kernel "k1" is no longer reported
+    And agent "a1" no longer runs kernel "k1"
+    When a sweep-stale-kernels cycle runs
+    Then kernel "k1" is now TERMINATED
+    And the next detect-termination cycle is requested
+
+  @SK-002 @happy-path @database
+  Scenario: In the database, a kernel whose presence is reported stays RUNNING and nothing further is requested
+    Given a RUNNING kernel "k1" on agent "a1"
+    When a sweep-stale-kernels cycle runs
+    Then kernel "k1" is reported as alive
+    And kernel "k1" stays RUNNING
+    And agent "a1" is not asked whether it runs kernel "k1"
+    And no further cycle is requested

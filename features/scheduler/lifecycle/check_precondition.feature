@@ -147,3 +147,26 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     When the check-precondition handler runs
     Then sessions "ok" and "stranded" are reported as successes
     And agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+
+  @CP-001 @happy-path @as-implemented @database
+  Scenario: In the database, the agent recorded for a scheduled session is asked for its image, and the session is PREPARING
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a SCHEDULED session "s1" on agent "a2"
+    When a check-precondition cycle runs
+    Then agent "a2" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And session "s1" is now PREPARING
+    And the scheduling history of session "s1" ends with "check-precondition" SUCCESS from SCHEDULED to PREPARING
+    And a PREPARING scheduling event is broadcast for session "s1" with reason "passed-preconditions"
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario: In the database, a session over its keypair quota stays pending with the quota failure recorded
+    The limit and what the keypair already uses are read from the database by the scheduler
+    repository: the limit from the keypair's resource policy, the use from what the keypair's
+    running kernels hold.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the keypair of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" says "Your keypair resource quota is exceeded."

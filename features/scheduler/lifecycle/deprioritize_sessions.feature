@@ -40,3 +40,29 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
     When the deprioritize-sessions handler runs
     Then the handler reports no session
     And no session priority is to be changed
+
+  @database
+  Scenario Outline: In the database, a deprioritizing session with priority <before> is back to PENDING with priority <after>
+    The new priority is computed by the scheduler repository's update in the database, which
+    lowers it by 10 but never below the lowest priority (0). (A cycle only visits the scaling
+    groups that have an alive agent open to scheduling, hence agent "a1".)
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a DEPRIORITIZING session "s1" with priority <before>
+    When a deprioritize-sessions cycle runs
+    Then session "s1" is now PENDING
+    And the priority of session "s1" is now <after>
+    And the scheduling history of session "s1" ends with "deprioritize-sessions" SUCCESS from DEPRIORITIZING to PENDING
+    And a PENDING scheduling event is broadcast for session "s1" with reason "deprioritized-for-rescheduling"
+    And the next schedule-sessions cycle is requested
+
+    @DP-001 @happy-path
+    Examples: lowered by 10
+      | before | after |
+      | 20     | 10    |
+
+    @DP-002 @edge-case @as-implemented
+    Examples: never below the lowest priority
+      | before | after |
+      | 5      | 0     |
+      | 0      | 0     |

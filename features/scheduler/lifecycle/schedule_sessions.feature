@@ -180,3 +180,30 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     When the schedule-sessions handler runs
     Then session "sftp" is reported as a success
     And session "sftp" is assigned to agent "a1"
+
+  @SS-001 @happy-path @database
+  Scenario: In the database, a pending session is placed on the agent whose running containers leave room for it
+    How much room an agent has left is read from the database by the scheduler repository: its
+    capacity less what the kernels running on it hold. Counting capacity alone, the dispersed
+    selection would pick the larger "a1".
+
+    Given agent "a1" with 16 CPUs and 32 GiB
+    And agent "a2" with 4 CPUs and 8 GiB
+    And agent "a1" already runs a container using 14 CPUs and 28 GiB
+    And a PENDING session "s1" requesting 3 CPUs and 6 GiB
+    When a schedule-sessions cycle runs
+    Then session "s1" is now SCHEDULED
+    And session "s1" is assigned to agent "a2"
+    And the scheduling history of session "s1" ends with "schedule-sessions" SUCCESS from PENDING to SCHEDULED
+    And the next check-precondition cycle is requested
+
+  @SS-003 @error-case @as-implemented @database
+  Scenario: In the database, a session for which running containers leave no room stays pending, with the shortage recorded
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And agent "a1" already runs a container using 6 CPUs and 4 GiB
+    And a PENDING session "s1" requesting 4 CPUs and 8 GiB
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
+    And the scheduling history of session "s1" records that "schedule-sessions" skipped it

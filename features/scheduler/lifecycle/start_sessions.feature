@@ -134,3 +134,14 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     And session "s1" is reported as a success with reason "triggered-by-scheduler"
     And agent "a2" is remembered as having failed session "s1"
     And no error is recorded for session "s1"
+
+  @ST-001 @happy-path @as-implemented @database
+  Scenario: In the database, a prepared session's kernel is created on the agent recorded for it, and the session is CREATING
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a PREPARED session "s1" on agent "a2"
+    When a start-sessions cycle runs
+    Then agent "a2" is asked to create 1 kernel of session "s1"
+    And session "s1" is now CREATING
+    And the scheduling history of session "s1" ends with "start-sessions" SUCCESS from PREPARED to CREATING
+    And a CREATING scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And no further cycle is requested

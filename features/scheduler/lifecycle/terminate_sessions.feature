@@ -121,3 +121,26 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     When the terminate-sessions handler runs
     Then the handler reports no session
     And no agent is contacted
+
+  @TS-006 @edge-case @as-implemented @database
+  Scenario: In the database, every kernel of a terminating session is read for termination, the TERMINATED one included
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k2" is already TERMINATED
+    When a terminate-sessions cycle runs
+    Then agent "a1" is asked to destroy kernel "k1"
+    And agent "a1" is asked to destroy kernel "k2"
+    And session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+
+  @TS-002 @error-case @as-implemented @database
+  Scenario: In the database, a terminating session whose scaling group has no agent left alive is not taken at all
+    A cycle only visits the scaling groups that the database shows with at least one alive agent
+    open to scheduling; with its only agent lost, the scaling group of "s1" is not visited, so
+    not even a destroy request is attempted.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When a terminate-sessions cycle runs
+    Then no agent is contacted
+    And session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"

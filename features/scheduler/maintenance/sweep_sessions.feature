@@ -97,3 +97,21 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
     Given a PENDING session "s1" without kernels
     When the schedule-sessions handler runs
     Then session "s1" is reported as skipped with reason "no-scheduling-data"
+
+  @SW-003 @happy-path @as-implemented @database
+  Scenario: In the database, only the pending session that has waited past the pending timeout is selected
+    The scheduler repository compares how long each session has waited since it was submitted
+    with the pending timeout among the scaling group's scheduler options, on the database clock.
+    The session it selects is reported as a failure; the coordinator classifies that failure as
+    one to retry, for which the sweep declares no transition, so the session stays PENDING.
+
+    Given the pending timeout of the scaling group "default" is 10 minutes
+    And a PENDING session "late"
+    And session "late" was submitted 11 minutes ago
+    And a PENDING session "recent"
+    And session "recent" was submitted 9 minutes ago
+    When a sweep-sessions cycle runs
+    Then session "late" is reported as a failure with reason "PENDING_TIMEOUT_EXCEEDED"
+    And session "recent" is not reported
+    And session "late" is still PENDING
+    And nothing is recorded in the scheduling history of session "late"

@@ -31,6 +31,37 @@ Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
       | PREPARING |
       | PULLING   |
 
+  @PP-001 @happy-path
+  Scenario Outline: The agent's report that <progress> moves the kernel to <status>
+    Until the agent reports, the kernels of a PREPARING session are still SCHEDULED: the
+    coordinator applies no kernel status of the check-precondition transition.
+
+    Given a PREPARING session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already SCHEDULED
+    When agent "a1" reports that <progress>
+    Then kernel "k1" is now <status>
+    And the next <cycle> cycle is requested
+
+    Examples:
+      | progress                          | status    | cycle               |
+      | kernel "k1" is preparing          | PREPARING | check-precondition  |
+      | kernel "k1" is pulling its image  | PULLING   | promote-to-prepared |
+      | it has the image of session "s1"  | PREPARED  | promote-to-prepared |
+
+  @PP-001 @happy-path
+  Scenario: The agent's report that it started pulling the image moves the kernel to PULLING
+    Given a PREPARING session "s1" with kernel "k1" on agent "a1"
+    When agent "a1" reports that it started pulling the image of session "s1"
+    Then kernel "k1" is now PULLING
+    And no further cycle is requested
+
+  @PP-001 @happy-path
+  Scenario: The promotion requested by the agent's report that it has the image moves the session to PREPARED
+    Given a PULLING session "s1" with kernel "k1" on agent "a1"
+    When agent "a1" reports that it has the image of session "s1"
+    And a promote-to-prepared cycle runs if it has been requested
+    Then session "s1" is now PREPARED
+
   @PP-002 @edge-case @divergence
   Scenario: A session with a kernel still pulling is skipped
     In 26.3.3: the promotion's query does not select a session with a kernel still PULLING, so

@@ -1,0 +1,163 @@
+@scheduler @coordinator @database
+Feature: Hook execution (transition hooks of the schedule coordinator)
+  In Backend.AI 26.3.3 the coordinator runs a transition hook on each session a promotion moves to
+  RUNNING or TERMINATED, before the move; no other status has a hook, and lifecycle handlers never
+  run one. The RUNNING hook records the kernels' resources in use on their agents, asks the agent
+  of a batch session's main kernel to start the batch job, and refreshes the routes of the
+  endpoint an inference session serves. The TERMINATED hook only does the latter. A hook that
+  fails holds its session back: the session is not moved and is tried again by the next cycle.
+
+  These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
+  database with Backend.AI's schema.
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+
+  @HE-001 @happy-path
+  Scenario: A session moved to RUNNING has its kernels' resources recorded in use on their agent
+    Given a CREATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    And kernel "k1" is already RUNNING
+    When the promote-to-running promotion runs
+    Then agent "a1" has 2 CPUs and 4 GiB in use
+    And session "s1" is now RUNNING
+    And a RUNNING scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And no agent is asked to trigger batch execution
+    And no routes are refreshed
+
+  @HE-001 @happy-path
+  Scenario: A batch session moved to RUNNING has its job started on the agent of its main kernel
+    Given a CREATING batch session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already RUNNING
+    When the promote-to-running promotion runs
+    Then agent "a1" is asked to trigger batch execution of session "s1" in kernel "k1"
+    And session "s1" is now RUNNING
+
+  @HE-001 @happy-path
+  Scenario: An inference session moved to RUNNING has the routes of its endpoint refreshed
+    Given a CREATING inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already RUNNING
+    When the promote-to-running promotion runs
+    Then the routes of endpoint "e1" are refreshed
+    And the app proxy is told that the routes of endpoint "e1" changed
+    And session "s1" is now RUNNING
+
+  @HE-001 @edge-case
+  Scenario: An inference session serving no endpoint is moved to RUNNING without a route update
+    Given a CREATING inference session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already RUNNING
+    When the promote-to-running promotion runs
+    Then session "s1" is now RUNNING
+    And no routes are refreshed
+    And the app proxy is told nothing
+
+  @HE-002 @happy-path @divergence
+  Scenario: A session moved to TERMINATED has its resources released
+    In 26.3.3: the TERMINATED hook releases nothing, whatever the session holds. Resources are
+    freed kernel by kernel when the agent's report of the kernel's termination is recorded.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    And kernel "k1" is already TERMINATED
+    And the resources of session "s1" are in use on its agents
+    When the promote-to-terminated promotion runs
+    Then session "s1" is now TERMINATED
+    And a TERMINATED scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And agent "a1" has nothing in use
+
+  @HE-002 @happy-path @as-implemented
+  Scenario: A session moved to TERMINATED keeps whatever resources it still holds
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    And kernel "k1" is already TERMINATED
+    And the resources of session "s1" are in use on its agents
+    When the promote-to-terminated promotion runs
+    Then session "s1" is now TERMINATED
+    And a TERMINATED scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And agent "a1" has 2 CPUs and 4 GiB in use
+
+  @HE-002 @happy-path @as-implemented
+  Scenario: A kernel's resources are released when its agent reports it terminated
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    And the resources of session "s1" are in use on its agents
+    When agent "a1" reports that kernel "k1" terminated
+    Then kernel "k1" is now TERMINATED
+    And agent "a1" has nothing in use
+    And the next promote-to-terminated cycle is requested
+
+  @HE-002 @happy-path @as-implemented
+  Scenario: An inference session moved to TERMINATED has the routes of its endpoint cleaned up
+    Given a TERMINATING inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already TERMINATED
+    When the promote-to-terminated promotion runs
+    Then the routes of endpoint "e1" are refreshed
+    And the app proxy is told that the routes of endpoint "e1" changed
+    And session "s1" is now TERMINATED
+
+  @HE-002 @edge-case @as-implemented
+  Scenario: An inference session serving no endpoint is moved to TERMINATED without a route update
+    Given a TERMINATING inference session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    When the promote-to-terminated promotion runs
+    Then session "s1" is now TERMINATED
+    And no routes are refreshed
+    And the app proxy is told nothing
+
+  @HE-003 @error-case @divergence
+  Scenario: A hook that fails is logged and the transition still completes
+    In 26.3.3: hooks block the transition. The failure is logged as an error and the session is
+    not moved: it stays CREATING, with no scheduling history and no event, until a later cycle's
+    hook succeeds.
+
+    Given a CREATING batch session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already RUNNING
+    And agent "a1" fails to trigger batch execution
+    When the promote-to-running promotion runs
+    Then the coordinator logs an error that the transition hook of session "s1" failed
+    And session "s1" is now RUNNING
+
+  @HE-003 @error-case @as-implemented
+  Scenario: A batch session whose job cannot be started stays CREATING
+    Given a CREATING batch session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already RUNNING
+    And agent "a1" fails to trigger batch execution
+    When the promote-to-running promotion runs
+    Then agent "a1" is asked to trigger batch execution of session "s1", and the request fails
+    And the coordinator logs an error that the transition hook of session "s1" failed
+    And session "s1" is still CREATING
+    And nothing is recorded in the scheduling history of session "s1"
+    And no scheduling event is broadcast for session "s1"
+    And the cached resource figures of the owner of session "s1" are refreshed
+
+  @HE-003 @edge-case @as-implemented
+  Scenario: Resources recorded before a hook failed stay in use, and a retry does not count them twice
+    Given a CREATING batch session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already RUNNING
+    And agent "a1" fails to trigger batch execution
+    When the promote-to-running promotion runs
+    And the promote-to-running promotion runs
+    Then session "s1" is still CREATING
+    And agent "a1" has 1 CPU and 1 GiB in use
+
+  @HE-003 @error-case @as-implemented
+  Scenario: An inference session whose routes cannot be refreshed stays CREATING
+    Given a CREATING inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already RUNNING
+    And the route store of the app proxy cannot be written
+    When the promote-to-running promotion runs
+    Then the coordinator logs an error that the transition hook of session "s1" failed
+    And session "s1" is still CREATING
+    And the app proxy is told nothing
+
+  @HE-003 @error-case @as-implemented
+  Scenario: An inference session whose routes cannot be cleaned up stays TERMINATING
+    Given a TERMINATING inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already TERMINATED
+    And the route store of the app proxy cannot be written
+    When the promote-to-terminated promotion runs
+    Then the coordinator logs an error that the transition hook of session "s1" failed
+    And session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+    And no scheduling event is broadcast for session "s1"

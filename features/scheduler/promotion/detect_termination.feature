@@ -1,0 +1,142 @@
+@scheduler @promotion @database
+Feature: Detect termination (DetectTerminationPromotionHandler)
+  The BEP's rows describe a check of TERMINATING sessions; in Backend.AI 26.3.3 that is the
+  promote-to-terminated promotion (see its feature). The real "detect-termination" promotion spec,
+  run in the kernel-termination cycle, takes the sessions still being scheduled, started or run
+  (PENDING to RUNNING, and DEPRIORITIZING) with ANY kernel TERMINATED or CANCELLED, and moves them
+  to TERMINATING with the event reason ABNORMAL_TERMINATION. The BEP has no row for that
+  behaviour; it is specified here under the DT IDs, in the @as-implemented scenarios.
+
+  These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
+  database with Backend.AI's schema.
+
+  Background:
+    Given the scaling group "default"
+    And agent "a1" with 8 CPUs and 16 GiB
+    And agent "a2" with 8 CPUs and 16 GiB
+
+  @DT-001 @happy-path @divergence
+  Scenario: A terminating session whose kernels all terminated is a success of the termination check
+    In 26.3.3: detect-termination does not select TERMINATING sessions; it leaves this session as it
+    is, without a record. The promote-to-terminated promotion moves it to TERMINATED.
+
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already TERMINATED
+    When the detect-termination promotion runs
+    Then the scheduling history of session "s1" records a SUCCESS of "detect-termination"
+
+  @DT-001 @happy-path @as-implemented
+  Scenario: The termination check leaves a terminating session whose kernels all terminated to promote-to-terminated
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already TERMINATED
+    When the detect-termination promotion runs
+    Then session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+    And no scheduling event is broadcast for session "s1"
+
+  @DT-001 @happy-path @as-implemented
+  Scenario Outline: A <status> session whose kernels all terminated is sent to TERMINATING
+    Given a <status> session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already TERMINATED
+    When the detect-termination promotion runs
+    Then session "s1" is now TERMINATING
+    And the scheduling history of session "s1" ends with "detect-termination" SUCCESS from <status> to TERMINATING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "ABNORMAL_TERMINATION"
+    And the next terminate-sessions cycle is requested
+    And the cached resource figures of the owner of session "s1" are refreshed
+
+    Examples:
+      | status   |
+      | RUNNING  |
+      | CREATING |
+      | PREPARED |
+
+  @DT-002 @edge-case @divergence
+  Scenario: A terminating session with a kernel still terminating is skipped
+    In 26.3.3: neither detect-termination nor promote-to-terminated selects the session, so nothing
+    is recorded about it: no skipped entry in its scheduling history, no event.
+
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    When the detect-termination promotion runs
+    Then session "s1" is still TERMINATING
+    And the scheduling history of session "s1" records that "detect-termination" skipped it
+
+  @DT-002 @edge-case @as-implemented
+  Scenario: A terminating session with a kernel still terminating is left as it is, without a record
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    When the detect-termination promotion runs
+    And the promote-to-terminated promotion runs
+    Then session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+    And no scheduling event is broadcast for session "s1"
+
+  @DT-002 @edge-case @as-implemented
+  Scenario: A running session with a kernel still terminating is not sent to TERMINATING
+    Given a RUNNING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATING
+    When the detect-termination promotion runs
+    Then session "s1" is still RUNNING
+    And no scheduling event is broadcast for session "s1"
+
+  @DT-003 @error-case @divergence @absent-in-code
+  Scenario: A terminating session whose agent is lost is completed by force
+    In 26.3.3: no promotion looks at agents. The kernel on the lost agent never reaches TERMINATED,
+    so the session stays TERMINATING and nothing is recorded.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When the detect-termination promotion runs
+    And the promote-to-terminated promotion runs
+    Then session "s1" is now TERMINATED
+
+  @DT-003 @error-case @as-implemented
+  Scenario: A terminating session whose agent is lost stays TERMINATING
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When the detect-termination promotion runs
+    And the promote-to-terminated promotion runs
+    Then session "s1" is still TERMINATING
+    And kernel "k1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+
+  @DT-004 @edge-case @divergence
+  Scenario: A terminating session with some kernels terminated and some running is skipped
+    In 26.3.3: no promotion selects the session and nothing is recorded about it. A session that
+    is still RUNNING with a terminated kernel is not skipped either: detect-termination sends it to
+    TERMINATING.
+
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already RUNNING
+    When the detect-termination promotion runs
+    Then session "s1" is still TERMINATING
+    And the scheduling history of session "s1" records that "detect-termination" skipped it
+
+  @DT-004 @edge-case @as-implemented
+  Scenario: A terminating session with some kernels terminated and some running is left as it is
+    Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already RUNNING
+    When the detect-termination promotion runs
+    And the promote-to-terminated promotion runs
+    Then session "s1" is still TERMINATING
+    And nothing is recorded in the scheduling history of session "s1"
+
+  @DT-004 @edge-case @as-implemented
+  Scenario Outline: A running session with one kernel <status> and one running is sent to TERMINATING
+    Given a RUNNING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already <status>
+    When the detect-termination promotion runs
+    Then session "s1" is now TERMINATING
+    And kernel "k2" is still RUNNING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "ABNORMAL_TERMINATION"
+
+    Examples:
+      | status     |
+      | TERMINATED |
+      | CANCELLED  |

@@ -1,0 +1,42 @@
+"""Failures the coordinator classifies (database tier): a handler that fails sessions, and what a
+failure did to a session's kernels.
+
+No production handler of 26.3.3 reaches the coordinator's failure buckets, so a scenario puts a
+purpose-built handler (support.probe_handler, named "failing-probe") in the place of a production
+one: the real coordinator then queries its sessions, reads their history, classifies the failures
+and applies the transitions, as it would for any handler.
+"""
+
+from __future__ import annotations
+
+from ai.backend.manager.data.session.types import SessionStatus
+
+from support.bdd import given, then
+from support.coordinator_world import CoordinatorWorld
+from support.database.reads import DatabaseReader
+from support.phrases import phrase
+from support.probe_handler import failing_probe
+
+# -- Given -----------------------------------------------------------------------------------------
+
+
+@given(phrase("a handler that fails every {status:SessionStatus} session takes the place of {name:Name}"))
+def failing_handler_in_place_of(world: CoordinatorWorld, status: SessionStatus, name: str) -> None:
+    world.install_handler_in_place_of(name, failing_probe(status))
+
+
+# -- Then ------------------------------------------------------------------------------------------
+
+
+@then(phrase('kernel "{kernel:Name}" is placed on no agent'))
+async def kernel_on_no_agent(world: CoordinatorWorld, kernel: str) -> None:
+    row = await DatabaseReader(world.database.engine).kernel(world.names.kernel(kernel))
+    assert row["agent"] is None and row["agent_addr"] is None, (
+        f"kernel {kernel} is still placed on agent {row['agent']!r} ({row['agent_addr']!r})"
+    )
+
+
+@then(phrase('kernel "{kernel:Name}" is still placed on agent "{agent:Name}"'))
+async def kernel_still_on_agent(world: CoordinatorWorld, kernel: str, agent: str) -> None:
+    row = await DatabaseReader(world.database.engine).kernel(world.names.kernel(kernel))
+    assert row["agent"] == agent, f"kernel {kernel} is placed on {row['agent']!r}, not {agent}"
