@@ -65,3 +65,13 @@ def truncate_statement() -> str:
     ensure_all_tables_registered()
     names = sorted(name for name in metadata.tables if name not in {"resource_slot_types"})
     return "TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY CASCADE"
+
+
+def delete_script() -> str:
+    """Empty every table but the reference rows, cheaper than truncation on nearly empty tables:
+    one transaction of DELETEs with foreign-key triggers off (needs a superuser, as the suite's
+    own server has; ``truncate_statement`` is the fallback)."""
+    ensure_all_tables_registered()
+    names = sorted(name for name in metadata.tables if name not in {"resource_slot_types"})
+    deletes = "".join(f'DELETE FROM "{name}";' for name in names)
+    return f"BEGIN; SET LOCAL session_replication_role = replica; {deletes} COMMIT;"
