@@ -1,7 +1,7 @@
 """One scenario's scheduler on the database tier: the real ``ScheduleCoordinator`` on the real
-``SchedulerRepository`` and a fresh PostgreSQL database with Backend.AI's schema.
+``SchedulerRepository`` on a PostgreSQL database with Backend.AI's schema, emptied before each scenario.
 
-Built from Backend.AI's own wiring: ``create_default_scheduler_components`` (which also builds the
+Built from Backend.AI's own wiring (support.wiring): ``create_default_scheduler_components`` (which also builds the
 real ``HookRegistry`` with its RUNNING and TERMINATED hooks), ``create_coordinator_handlers`` (the
 lifecycle handlers, the four promotion specs, the kernel handlers and observers the coordinator runs
 in production) and the real ``SchedulingController``, whose schedule marks land in the Valkey
@@ -50,12 +50,7 @@ from ai.backend.manager.repositories.scheduler.repository import SchedulerReposi
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import PromotionSpec, SessionWithKernels
 from ai.backend.manager.sokovan.scheduler.coordinator import ScheduleCoordinator
-from ai.backend.manager.sokovan.scheduler.factory import (
-    CoordinatorHandlers,
-    CoordinatorHandlersArgs,
-    create_coordinator_handlers,
-    create_default_scheduler_components,
-)
+from ai.backend.manager.sokovan.scheduler.factory import CoordinatorHandlers
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.scheduler import SchedulerComponents
 from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import (
@@ -87,6 +82,7 @@ from support.fakes import (
 from support.fakes.deployments import FakeDeploymentRepository
 from support.fakes.valkey_stat import FakeValkeyStat
 from support.scheduler_world import HandlerRun, Names
+from support.wiring import Boundaries, coordinator_handlers, scheduler_components
 
 
 # Observers name themselves in class style; scenarios say what they observe.
@@ -364,17 +360,16 @@ class CoordinatorWorld:
     # -- the real Sokovan components -----------------------------------------------------------
 
     @cached_property
-    def components(self) -> SchedulerComponents:
-        return create_default_scheduler_components(
-            repository=self.repository,
-            deployment_repository=self.deployments,
-            fair_share_repository=self._unused["fair-share repository"],
-            config_provider=self.config,
-            agent_client_pool=self.agents,
-            network_plugin_ctx=self.networks,
-            event_producer=self.events,
-            valkey_schedule=self.valkey,
+    def boundaries(self) -> Boundaries:
+        return Boundaries(
+            repository=self.repository, deployment_repository=self.deployments,
+            fair_share_repository=self._unused["fair-share repository"], config=self.config,
+            agents=self.agents, networks=self.networks, events=self.events, valkey=self.valkey,
         )
+
+    @cached_property
+    def components(self) -> SchedulerComponents:
+        return scheduler_components(self.boundaries)
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
@@ -390,19 +385,13 @@ class CoordinatorWorld:
 
     @cached_property
     def handlers(self) -> CoordinatorHandlers:
-        components = self.components
-        production = create_coordinator_handlers(CoordinatorHandlersArgs(
-            provisioner=components.provisioner,
-            launcher=components.launcher,
-            terminator=components.terminator,
-            repository=self.repository,
-            valkey_schedule=self.valkey,
+        production = coordinator_handlers(
+            self.boundaries, self.components,
             scheduling_controller=self.scheduling_controller,
             fair_share_aggregator=self._unused["fair-share aggregator"],
             fair_share_calculator=self._unused["fair-share calculator"],
             resource_usage_repository=self._unused["resource-usage repository"],
-            fair_share_repository=self._unused["fair-share repository"],
-        ))
+        )
         self._record_runs(production)
         if not self.extra_handlers:
             return production

@@ -28,12 +28,7 @@ from ai.backend.manager.repositories.base import BatchQuerier, NoPagination
 from ai.backend.manager.repositories.scheduler.options import KernelConditions
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import SessionWithKernels
-from ai.backend.manager.sokovan.scheduler.factory import (
-    CoordinatorHandlers,
-    CoordinatorHandlersArgs,
-    create_coordinator_handlers,
-    create_default_scheduler_components,
-)
+from ai.backend.manager.sokovan.scheduler.factory import CoordinatorHandlers
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.handlers.kernel import KernelLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.recorder import SessionRecorderContext
@@ -63,6 +58,7 @@ from support.fakes import (
     StoredSession,
     Unused,
 )
+from support.wiring import Boundaries, coordinator_handlers, scheduler_components
 
 Handler = SessionLifecycleHandler | KernelLifecycleHandler
 
@@ -263,32 +259,25 @@ class SchedulerWorld:
 
     @cached_property
     def components(self) -> SchedulerComponents:
-        return create_default_scheduler_components(
-            repository=self.repository,
-            deployment_repository=self._unused["deployment repository"],
-            fair_share_repository=self._unused["fair-share repository"],
-            config_provider=self.config,
-            agent_client_pool=self.agents,
-            network_plugin_ctx=self.networks,
-            event_producer=self.events,
-            valkey_schedule=self.valkey,
+        return scheduler_components(self.boundaries)
+
+    @cached_property
+    def boundaries(self) -> Boundaries:
+        return Boundaries(
+            repository=self.repository, deployment_repository=self._unused["deployment repository"],
+            fair_share_repository=self._unused["fair-share repository"], config=self.config,
+            agents=self.agents, networks=self.networks, events=self.events, valkey=self.valkey,
         )
 
     @cached_property
     def coordinator_handlers(self) -> CoordinatorHandlers:
-        components = self.components
-        return create_coordinator_handlers(CoordinatorHandlersArgs(
-            provisioner=components.provisioner,
-            launcher=components.launcher,
-            terminator=components.terminator,
-            repository=self.repository,
-            valkey_schedule=self.valkey,
+        return coordinator_handlers(
+            self.boundaries, self.components,
             scheduling_controller=self._unused["scheduling controller"],
             fair_share_aggregator=self._unused["fair-share aggregator"],
             fair_share_calculator=self._unused["fair-share calculator"],
             resource_usage_repository=self._unused["resource-usage repository"],
-            fair_share_repository=self._unused["fair-share repository"],
-        ))
+        )
 
     def handler(self, name: str) -> tuple[ScheduleType, Handler]:
         handlers = self.coordinator_handlers
