@@ -60,6 +60,7 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 
 from support.database.fixtures import ScenarioDatabase
 from support.database.locks import WatchedAdvisoryLocks
+from support.database.writes import write_rows
 from support.factories import DEFAULT_IMAGE, DEFAULT_SCALING_GROUP, SessionWithKernelsFactory, stable_id
 from support.factories.rows import (
     AgentRowFactory,
@@ -238,9 +239,7 @@ class CoordinatorWorld:
         """Write rows in one transaction: consecutive rows of one table and one set of columns go
         in one multi-row statement (a scenario arranges some thirty rows; one statement each would
         cost more than the rest of the scenario). Any other statement is run where it stands."""
-        async with self.database.engine.begin() as conn:
-            for statement, values in _batches(rows):
-                await conn.execute(statement, values) if values else await conn.execute(statement)
+        await write_rows(self.database.engine, rows)
 
     async def flush(self) -> None:
         """Write every row arranged so far."""
@@ -527,31 +526,6 @@ class CoordinatorWorld:
 
     def __repr__(self) -> str:
         return f"CoordinatorWorld({self.database.name})"
-
-
-def _batches(rows: Sequence[Row | sa.Executable]) -> list[tuple[sa.Executable, list[dict[str, Any]]]]:
-    """Group rows table by table, in the order each table first appears (which keeps foreign keys
-    satisfied, as every table first appears after the tables it refers to); a statement that is
-    not a row ends the group before it."""
-    batches: list[tuple[sa.Executable, list[dict[str, Any]]]] = []
-    pending: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
-    tables: dict[tuple[str, frozenset[str]], sa.Table] = {}
-
-    def close() -> None:
-        for key, values in pending.items():
-            batches.append((sa.insert(tables[key]), values))
-        pending.clear()
-
-    for row in rows:
-        if isinstance(row, Row):
-            key = (row.table.name, frozenset(row.values))
-            tables[key] = row.table
-            pending.setdefault(key, []).append(row.values)
-        else:
-            close()
-            batches.append((row, []))
-    close()
-    return batches
 
 
 @dataclass(frozen=True)
