@@ -23,4 +23,10 @@ pytest_plugins = [
     "step_defs.steps.logs",
     "step_defs.steps.failures",
     "step_defs.steps.locks",
+    # deployment and route coordinators (database tier)
+    "step_defs.steps.deployments",
+    "step_defs.steps.routes",
+    "step_defs.steps.serving",
+    "step_defs.steps.app_proxy",
+    "step_defs.steps.route_health",
 ]

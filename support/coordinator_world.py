@@ -109,6 +109,10 @@ class Cycle:
     performed: bool | None = None
     error: BaseException | None = None
 
+    @property
+    def name(self) -> str:
+        return self.schedule_type.value
+
 
 @dataclass
 class _SessionSpec:
@@ -453,6 +457,27 @@ class CoordinatorWorld:
             except Exception as error:  # noqa: BLE001 - what the cycle ended with is the outcome
                 cycle.error = error
         return cycle
+
+    async def request_cycle(self, name: str) -> None:
+        self.valkey.schedule_marks.add(self.schedule_type_of(name).value)
+
+    async def is_requested(self, name: str) -> bool:
+        return self.schedule_type_of(name).value in self.valkey.schedule_marks
+
+    def requested_cycles(self) -> list[str]:
+        return sorted(self.valkey.schedule_marks)
+
+    def set_up_timers(self) -> None:
+        self.timers = {spec.name: spec for spec in self.coordinator.create_task_specs()}
+
+    def timer(self, name: str, kind: str) -> Any:
+        """The timer of ``kind`` ("process_if_needed" or "process_schedule") for cycle ``name``."""
+        schedule_type = self.schedule_type_of(name)
+        timer = self.timers.get(f"sokovan_{kind}_{schedule_type.value}")
+        if timer is not None:
+            event = timer.event_factory()
+            assert event.schedule_type == schedule_type.value, f"the {timer.name} timer raises {event!r}"
+        return timer
 
     @property
     def last_cycle(self) -> Cycle:

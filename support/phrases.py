@@ -12,6 +12,9 @@ Step definitions use ``phrase("...")``, a ``parsers.parse`` pattern that knows t
   {count:Kernels}         "1 kernel", "2 kernels"                              -> int
   {count:Agents}          "1 agent", "2 agents"                                -> int
   {moment:Moment}         "in 1 minute", "1 minute ago"                        -> timedelta from now
+  {state:DeploymentState} a BEP or 26.3.3 deployment state -> StateWord (support.vocabulary)
+  {state:RouteState}      a BEP or 26.3.3 route state      -> StateWord (support.vocabulary)
+  {count:Replicas}        "1 replica", "3 replicas"        -> int
   "{name:Name}"           a quoted name: anything but a double quote           -> str
 
 Quoted names always use the Name type, so that a short sentence can never match a longer one
@@ -32,6 +35,7 @@ from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.factories import GiB
+from support.vocabulary import StateWord, deployment_state, route_state
 
 
 def _typed(pattern: str):
@@ -115,6 +119,21 @@ def _name(text: str) -> str:
     return text
 
 
+@_typed(r"[A-Z][A-Z_]+")
+def _deployment_state(text: str) -> StateWord:
+    return deployment_state(text)
+
+
+@_typed(r"[A-Z][A-Z_]+")
+def _route_state(text: str) -> StateWord:
+    return route_state(text)
+
+
+@_typed(r"\d+ replicas?")
+def _replicas(text: str) -> int:
+    return int(text.split()[0])
+
+
 TYPES = {
     "SessionStatus": _session_status,
     "KernelStatus": _kernel_status,
@@ -127,6 +146,9 @@ TYPES = {
     "Agents": _agent_count,
     "Moment": _moment,
     "Name": _name,
+    "DeploymentState": _deployment_state,
+    "RouteState": _route_state,
+    "Replicas": _replicas,
 }
 
 

@@ -1,4 +1,6 @@
-"""Coordinator cycles (database tier): running one, and how it ended."""
+"""Coordinator cycles (database tier): running one, and how it ended. The same sentences drive the
+scheduler's coordinator (support.coordinator_world) and the deployment and route coordinators
+(support.serving_world); each world knows which coordinator runs the cycle it is asked for."""
 
 from __future__ import annotations
 
@@ -10,10 +12,9 @@ from support.phrases import phrase
 
 
 @given(phrase("a {name:Name} cycle has been requested"))
-def cycle_requested(world: CoordinatorWorld, name: str) -> None:
-    """Something asked for the cycle (a schedule mark in Valkey), as the post-processors and the
-    scheduling controller do."""
-    world.valkey.schedule_marks.add(world.schedule_type_of(name).value)
+async def cycle_requested(world: CoordinatorWorld, name: str) -> None:
+    """Something asked for the cycle (a mark in Valkey), as post-processors and controllers do."""
+    await world.request_cycle(name)
 
 
 # -- When ------------------------------------------------------------------------------------------
@@ -54,8 +55,8 @@ async def cycles_run_together(world: CoordinatorWorld, name: str) -> None:
 @then("the cycle completes")
 def cycle_completes(world: CoordinatorWorld) -> None:
     cycle = world.last_cycle
-    assert cycle.error is None, f"the {cycle.schedule_type.value} cycle ended with {cycle.error!r}"
-    assert cycle.performed, f"the {cycle.schedule_type.value} cycle did nothing"
+    assert cycle.error is None, f"the {cycle.name} cycle ended with {cycle.error!r}"
+    assert cycle.performed, f"the {cycle.name} cycle did nothing"
 
 
 @then("both cycles complete")
@@ -63,44 +64,43 @@ def both_cycles_complete(world: CoordinatorWorld) -> None:
     last_two = world.cycles[-2:]
     assert len(last_two) == 2, f"{len(world.cycles)} cycle(s) ran"
     for cycle in last_two:
-        assert cycle.error is None, f"a {cycle.schedule_type.value} cycle ended with {cycle.error!r}"
-        assert cycle.performed, f"a {cycle.schedule_type.value} cycle did nothing"
+        assert cycle.error is None, f"a {cycle.name} cycle ended with {cycle.error!r}"
+        assert cycle.performed, f"a {cycle.name} cycle did nothing"
 
 
 @then("the cycle does nothing, as nothing requested it")
 def cycle_not_performed(world: CoordinatorWorld) -> None:
     cycle = world.last_cycle
-    assert cycle.error is None, f"the {cycle.schedule_type.value} cycle ended with {cycle.error!r}"
-    assert cycle.performed is False, f"the {cycle.schedule_type.value} cycle ran"
+    assert cycle.error is None, f"the {cycle.name} cycle ended with {cycle.error!r}"
+    assert cycle.performed is False, f"the {cycle.name} cycle ran"
 
 
 @then(phrase("the next {name:Name} cycle is requested"))
-def next_cycle_requested(world: CoordinatorWorld, name: str) -> None:
-    wanted = world.schedule_type_of(name).value
-    assert wanted in world.valkey.schedule_marks, f"requested cycles: {sorted(world.valkey.schedule_marks) or 'none'}"
+async def next_cycle_requested(world: CoordinatorWorld, name: str) -> None:
+    assert await world.is_requested(name), f"requested cycles: {world.requested_cycles() or 'none'}"
 
 
 @then("no further cycle is requested")
 def no_cycle_requested(world: CoordinatorWorld) -> None:
-    assert not world.valkey.schedule_marks, f"requested cycles: {sorted(world.valkey.schedule_marks)}"
+    assert not world.requested_cycles(), f"requested cycles: {world.requested_cycles()}"
 
 
-# -- the scheduler's timers ------------------------------------------------------------------------
+# -- the coordinators' timers ----------------------------------------------------------------------
 
 
 @when("the manager sets up its scheduler timers")
 def timers_set_up(world: CoordinatorWorld) -> None:
-    world.timers = {spec.name: spec for spec in world.coordinator.create_task_specs()}
+    world.set_up_timers()
+
+
+@when("the manager sets up its deployment and route timers")
+def serving_timers_set_up(world: CoordinatorWorld) -> None:
+    world.set_up_timers()
 
 
 def _timer(world: CoordinatorWorld, name: str, kind: str):
     """The timer of ``kind`` ("process_if_needed" or "process_schedule") for cycle ``name``."""
-    schedule_type = world.schedule_type_of(name)
-    timer = world.timers.get(f"sokovan_{kind}_{schedule_type.value}")
-    if timer is not None:
-        event = timer.event_factory()
-        assert event.schedule_type == schedule_type.value, f"the {timer.name} timer raises {event!r}"
-    return timer
+    return world.timer(name, kind)
 
 
 @then(phrase("a {name:Name} cycle runs every {interval:Duration} if it has been requested"))

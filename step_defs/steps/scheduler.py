@@ -2,8 +2,9 @@
 
 Scenarios of features tagged ``@database`` run on the database tier (support.coordinator_world:
 the real coordinator and repository on PostgreSQL); the others on the in-memory tier
-(support.scheduler_world). Steps shared by both tiers use the ``world`` fixture, which is
-whichever of the two the scenario runs on.
+(support.scheduler_world). Features tagged ``@deployment`` or ``@route`` run against the
+deployment and route coordinators on PostgreSQL (support.serving_world). Steps shared by the
+tiers use the ``world`` fixture, which is whichever world the scenario runs on.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from support.bdd import given, when
 from support.coordinator_world import CoordinatorWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
+from support.serving_world import ServingWorld
 
 
-def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld) -> None:
+def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld | ServingWorld) -> None:
     refused = scheduler.refused_calls()
     if refused:
         pytest.fail(
@@ -39,9 +41,24 @@ async def coordinator_world(database):
     _fail_on_refusals(scheduler)
 
 
+@pytest_asyncio.fixture
+async def serving_world(database):
+    """The real deployment and route coordinators and repository on the scenario's own database."""
+    serving = ServingWorld(database)
+    await serving.start()
+    try:
+        yield serving
+    finally:
+        await serving.aclose()
+    _fail_on_refusals(serving)
+
+
 @pytest.fixture
 def world(request: pytest.FixtureRequest):
     """The scenario's scheduler, on the tier its feature asks for."""
+    if request.node.get_closest_marker("deployment") or request.node.get_closest_marker("route"):
+        yield request.getfixturevalue("serving_world")
+        return
     if request.node.get_closest_marker("database"):
         yield request.getfixturevalue("coordinator_world")
         return

@@ -10,7 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
-from ai.backend.manager.models.scheduling_history.row import SessionSchedulingHistoryRow
+from ai.backend.manager.models.endpoint import EndpointRow
+from ai.backend.manager.models.routing import RoutingRow
+from ai.backend.manager.models.scheduling_history.row import (
+    DeploymentHistoryRow,
+    RouteHistoryRow,
+    SessionSchedulingHistoryRow,
+)
 from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.models.utils import ExtendedAsyncSAEngine
 
@@ -50,10 +56,34 @@ class DatabaseReader:
         return dict(rows[0])
 
     async def history(self, session_id: uuid.UUID) -> list[HistoryEntry]:
-        table = SessionSchedulingHistoryRow.__table__
-        rows = await self._all(
-            sa.select(table).where(table.c.session_id == session_id).order_by(table.c.created_at, table.c.id)
-        )
+        return await self._history(SessionSchedulingHistoryRow.__table__.c.session_id, session_id)
+
+    async def deployment(self, deployment_id: uuid.UUID) -> dict[str, Any]:
+        rows = await self._all(sa.select(EndpointRow.__table__).where(EndpointRow.__table__.c.id == deployment_id))
+        if not rows:
+            raise AssertionError(f"deployment {deployment_id} is not in the database")
+        return dict(rows[0])
+
+    async def routes(self, deployment_id: uuid.UUID) -> list[dict[str, Any]]:
+        table = RoutingRow.__table__
+        statement = sa.select(table).where(table.c.endpoint == deployment_id).order_by(table.c.created_at, table.c.id)
+        return [dict(r) for r in await self._all(statement)]
+
+    async def route(self, route_id: uuid.UUID) -> dict[str, Any]:
+        rows = await self._all(sa.select(RoutingRow.__table__).where(RoutingRow.__table__.c.id == route_id))
+        if not rows:
+            raise AssertionError(f"route {route_id} is not in the database")
+        return dict(rows[0])
+
+    async def deployment_history(self, deployment_id: uuid.UUID) -> list[HistoryEntry]:
+        return await self._history(DeploymentHistoryRow.__table__.c.deployment_id, deployment_id)
+
+    async def route_history(self, route_id: uuid.UUID) -> list[HistoryEntry]:
+        return await self._history(RouteHistoryRow.__table__.c.route_id, route_id)
+
+    async def _history(self, key: sa.Column, value: uuid.UUID) -> list[HistoryEntry]:
+        table = key.table
+        rows = await self._all(sa.select(table).where(key == value).order_by(table.c.created_at, table.c.id))
         return [
             HistoryEntry(
                 phase=r["phase"], result=str(getattr(r["result"], "value", r["result"])), message=r["message"],

@@ -197,8 +197,9 @@ class ScalingGroupForDomainRowFactory(RowFactory):
     domain = DEFAULT_DOMAIN
 
 
-def owner_rows() -> list[Row]:
-    """Everything a session needs to belong to someone, in foreign-key order."""
+def owner_rows(**scaling_group: Any) -> list[Row]:
+    """Everything a session needs to belong to someone, in foreign-key order; ``scaling_group``
+    sets columns of the scaling group (its app proxy, its scheduler options)."""
     return [
         DomainRowFactory(),
         ProjectResourcePolicyRowFactory(),
@@ -207,7 +208,7 @@ def owner_rows() -> list[Row]:
         KeyPairResourcePolicyRowFactory(),
         UserRowFactory(),
         KeyPairRowFactory(),
-        ScalingGroupRowFactory(),
+        ScalingGroupRowFactory(**scaling_group),
         ScalingGroupForDomainRowFactory(),
     ]
 
@@ -251,9 +252,9 @@ class ImageRowFactory(RowFactory):
     resources = factory.LazyFunction(dict)
 
 
-def image_rows() -> list[Row]:
+def image_rows(**image: Any) -> list[Row]:
     """The default image and the registry it comes from."""
-    return [ContainerRegistryRowFactory(), ImageRowFactory()]
+    return [ContainerRegistryRowFactory(), ImageRowFactory(**image)]
 
 
 # -- agents --------------------------------------------------------------------------------------

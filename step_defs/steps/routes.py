@@ -1,0 +1,197 @@
+"""Routes (the replicas of a deployment): arranging them, their states, their history, and what
+the route handlers report about them. BEP state words are bound in support.vocabulary."""
+
+from __future__ import annotations
+
+from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
+from ai.backend.manager.data.session.types import SchedulingResult
+
+from support.bdd import given, then
+from support.phrases import phrase
+from support.serving_world import ServingWorld
+from support.vocabulary import StateWord, code_state
+
+ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
+
+# -- Given -----------------------------------------------------------------------------------------
+
+
+@given(phrase('deployment "{deployment:Name}" has route "{route:Name}" in {state:RouteState}'))
+def route_in(world: ServingWorld, deployment: str, route: str, state: StateWord) -> None:
+    world.add_route(deployment, route, code_state(state))
+
+
+@given(phrase('deployment "{deployment:Name}" has routes {routes:Names} in {state:RouteState}'))
+def routes_in(world: ServingWorld, deployment: str, routes: list[str], state: StateWord) -> None:
+    for route in routes:
+        world.add_route(deployment, route, code_state(state))
+
+
+@given(phrase('route "{route:Name}" is served by session "{session:Name}", which is {status:SessionStatus}'))
+def route_served_by(world: ServingWorld, route: str, session: str, status) -> None:
+    world.add_session(session, status)
+    world.bind_session(route, session)
+
+
+@given(phrase('route "{route:Name}" is served by session "{session:Name}", whose kernel has no inference port'))
+def route_without_port(world: ServingWorld, route: str, session: str) -> None:
+    from ai.backend.manager.data.session.types import SessionStatus
+
+    world.add_session(session, SessionStatus.RUNNING, inference_port=None)
+    world.bind_session(route, session)
+
+
+@given(phrase("the scaling group cleans up routes that are {states:Name}"))
+def cleanup_targets(world: ServingWorld, states: str) -> None:
+    world.set_scaling_group(route_cleanup_target_statuses=[s.strip() for s in states.replace(" and ", ",").split(",")])
+
+
+@given("the scaling group cleans up no routes")
+def no_cleanup(world: ServingWorld) -> None:
+    world.set_scaling_group(route_cleanup_target_statuses=[])
+
+
+# -- Then: states ----------------------------------------------------------------------------------
+
+
+async def _status(world: ServingWorld, route: str) -> RouteStatus:
+    return (await world.read.route(world.route(route)))["status"]
+
+
+async def _assert_status(world: ServingWorld, route: str, state: StateWord) -> None:
+    actual = await _status(world, route)
+    assert state.code is not None, f"route {route!r} is {actual.name}: 26.3.3 has no {state.word} route state ({state.note})"
+    assert actual == state.code, f"route {route!r} is {actual.name}, not {state}"
+
+
+@then(phrase('route "{route:Name}" moves to {state:RouteState}'))
+async def route_moves_to(world: ServingWorld, route: str, state: StateWord) -> None:
+    await _assert_status(world, route, state)
+
+
+@then(phrase('route "{route:Name}" stays {state:RouteState}'))
+async def route_stays(world: ServingWorld, route: str, state: StateWord) -> None:
+    await _assert_status(world, route, state)
+
+
+@then(phrase('routes {routes:Names} move to {state:RouteState}'))
+async def routes_move_to(world: ServingWorld, routes: list[str], state: StateWord) -> None:
+    for route in routes:
+        await _assert_status(world, route, state)
+
+
+@then(phrase('routes {routes:Names} stay {state:RouteState}'))
+async def routes_stay(world: ServingWorld, routes: list[str], state: StateWord) -> None:
+    for route in routes:
+        await _assert_status(world, route, state)
+
+
+@then(phrase('route "{route:Name}" no longer receives traffic'))
+async def route_without_traffic(world: ServingWorld, route: str) -> None:
+    row = await world.read.route(world.route(route))
+    assert (row["traffic_ratio"], row["traffic_status"]) == (0.0, RouteTrafficStatus.INACTIVE), (
+        f"route {route!r} has traffic ratio {row['traffic_ratio']} and traffic status {row['traffic_status'].name}"
+    )
+
+
+@then(phrase('route "{route:Name}" still receives traffic'))
+async def route_with_traffic(world: ServingWorld, route: str) -> None:
+    row = await world.read.route(world.route(route))
+    assert row["traffic_status"] == RouteTrafficStatus.ACTIVE and row["traffic_ratio"] > 0, (
+        f"route {route!r} has traffic ratio {row['traffic_ratio']} and traffic status {row['traffic_status'].name}"
+    )
+
+
+@then(phrase('deployment "{deployment:Name}" has {count:d} active routes'))
+async def active_routes(world: ServingWorld, deployment: str, count: int) -> None:
+    routes = await world.read.routes(world.deployment(deployment))
+    active = [r for r in routes if r["status"] in ACTIVE]
+    assert len(active) == count, f"deployment {deployment!r} has routes {[(world.route_name(r['id']), r['status'].name) for r in routes]}"
+
+
+@then(phrase('{count:d} new routes of deployment "{deployment:Name}" are waiting to be provisioned'))
+async def new_routes(world: ServingWorld, count: int, deployment: str) -> None:
+    routes = await world.read.routes(world.deployment(deployment))
+    arranged = {world.route(name) for name in world.routes_of(deployment)}
+    new = [r for r in routes if r["id"] not in arranged]
+    assert len(new) == count, f"{len(new)} new route(s) of {deployment!r}: {[r['status'].name for r in new]}"
+    for r in new:
+        assert (r["status"], r["session"], r["traffic_status"]) == (RouteStatus.PROVISIONING, None, RouteTrafficStatus.ACTIVE), (
+            f"a new route is {r['status'].name} with session {r['session']} and traffic {r['traffic_status'].name}"
+        )
+
+
+@then(phrase('no route of deployment "{deployment:Name}" is created'))
+async def no_new_routes(world: ServingWorld, deployment: str) -> None:
+    await new_routes(world, 0, deployment)
+
+
+# -- Then: route history ---------------------------------------------------------------------------
+
+
+@then(phrase(
+    'the route history of "{route:Name}" records a {result:Result} of "{phase:Name}" '
+    "from {source:RouteState} to {target:RouteState}"
+))
+async def route_history_records(
+    world: ServingWorld, route: str, result: SchedulingResult, phase: str, source: StateWord, target: StateWord,
+) -> None:
+    history = await world.read.route_history(world.route(route))
+    found = [(h.phase, h.result.upper(), (h.from_status or "").upper(), (h.to_status or "").upper()) for h in history]
+    assert source.code and target.code, f"26.3.3 has no such route state: {source}, {target}; recorded: {found or 'nothing'}"
+    wanted = (phase, result.name, source.code.name, target.code.name)
+    assert wanted in found, f"the route history of {route!r} holds {found or 'nothing'}"
+
+
+@then(phrase('the last route history record of "{route:Name}" says "{message:Name}"'))
+async def route_history_message(world: ServingWorld, route: str, message: str) -> None:
+    history = await world.read.route_history(world.route(route))
+    assert history, f"nothing is recorded in the route history of {route!r}"
+    assert history[-1].message == message, f"the last record says {history[-1].message!r}"
+
+
+@then(phrase('nothing is recorded in the route history of "{route:Name}"'))
+async def no_route_history(world: ServingWorld, route: str) -> None:
+    history = await world.read.route_history(world.route(route))
+    assert not history, f"the route history of {route!r} holds {[str(h) for h in history]}"
+
+
+# -- Then: what a route handler reported -----------------------------------------------------------
+
+
+@then(phrase('route "{route:Name}" is reported as a success'))
+def route_success(world: ServingWorld, route: str) -> None:
+    assert world.route(route) in world.last_report.successes, _reported(world, route)
+
+
+@then(phrase('route "{route:Name}" is reported as stale'))
+def route_stale(world: ServingWorld, route: str) -> None:
+    assert world.route(route) in world.last_report.stale, _reported(world, route)
+
+
+@then(phrase('route "{route:Name}" is reported as a failure with reason "{reason:Name}"'))
+def route_failure(world: ServingWorld, route: str, reason: str) -> None:
+    error = world.last_report.errors.get(world.route(route))
+    assert error is not None, _reported(world, route)
+    assert error.reason == reason, f"route {route!r} failed with reason {error.reason!r} ({error.error_detail})"
+
+
+@then(phrase('route "{route:Name}" is not reported'))
+def route_not_reported(world: ServingWorld, route: str) -> None:
+    report, wanted = world.last_report, world.route(route)
+    assert wanted in report.given, f"the {report.handler} handler was not given route {route!r}"
+    listed = wanted in report.successes or wanted in report.errors or wanted in report.stale
+    assert not listed, _reported(world, route)
+
+
+def _reported(world: ServingWorld, route: str) -> str:
+    report, wanted = world.last_report, world.route(route)
+    if wanted not in report.given:
+        return f"the {report.handler} handler was not given route {route!r}"
+    for label, ids in (("a success", report.successes), ("stale", report.stale)):
+        if wanted in ids:
+            return f"route {route!r} is reported as {label}"
+    if wanted in report.errors:
+        error = report.errors[wanted]
+        return f"route {route!r} is reported as a failure: {error.reason!r} ({error.error_detail})"
+    return f"the {report.handler} handler does not report route {route!r}"

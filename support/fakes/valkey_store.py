@@ -1,0 +1,114 @@
+"""The Valkey boundary, one level down: an in-memory key-value store that answers the commands of
+the Glide client Backend.AI's ``ValkeyScheduleClient`` is built on.
+
+Faking here rather than faking ``ValkeyScheduleClient`` itself keeps Backend.AI's own client code
+in the scenario: how it keys deployment and route marks, how it initialises a route's health
+record, and how it reads readiness back (including "stale" after ``MAX_HEALTH_STALENESS_SEC``,
+measured against the server's ``TIME``, which here is the scenario clock).
+
+Only the commands that client sends are implemented (plain keys, hashes, ``TIME``, batches of
+them); anything else is refused loudly. Expiry is recorded but never fires on its own: no real
+time passes in a scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from glide import Batch
+from glide_shared.protobuf.command_request_pb2 import RequestType
+
+from .clock import FakeClock
+from .strict import StrictDouble
+
+
+def _key(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+class InMemoryValkey(StrictDouble):
+    """What Glide's ``GlideClient`` offers, on a dictionary. ``client`` returns itself, so the
+    store also stands where Backend.AI's connection wrapper (``AbstractValkeyClient``) stands."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self._clock = clock
+        self.values: dict[str, bytes] = {}
+        self.hashes: dict[str, dict[bytes, bytes]] = {}
+        self.expiries: dict[str, int] = {}
+
+    @property
+    def client(self) -> InMemoryValkey:
+        return self
+
+    # -- commands --------------------------------------------------------------------------------
+
+    async def time(self) -> list[bytes]:
+        now = self._clock.now.timestamp()
+        return [str(int(now)).encode(), str(int(now % 1 * 1_000_000)).encode()]
+
+    async def set(self, key: str | bytes, value: str | bytes) -> str:
+        self.values[_key(key)] = _bytes(value)
+        return "OK"
+
+    async def get(self, key: str | bytes) -> bytes | None:
+        return self.values.get(_key(key))
+
+    async def mset(self, key_values: Mapping[str | bytes, str | bytes]) -> str:
+        for key, value in key_values.items():
+            self.values[_key(key)] = _bytes(value)
+        return "OK"
+
+    async def delete(self, keys: Sequence[str | bytes]) -> int:
+        removed = 0
+        for key in map(_key, keys):
+            removed += (self.values.pop(key, None) is not None) + (self.hashes.pop(key, None) is not None)
+            self.expiries.pop(key, None)
+        return removed
+
+    async def hset(self, key: str | bytes, field_values: Mapping[str | bytes, str | bytes]) -> int:
+        stored = self.hashes.setdefault(_key(key), {})
+        added = sum(1 for f in field_values if _bytes(f) not in stored)
+        stored.update({_bytes(f): _bytes(v) for f, v in field_values.items()})
+        return added
+
+    async def hgetall(self, key: str | bytes) -> dict[bytes, bytes]:
+        return dict(self.hashes.get(_key(key), {}))
+
+    async def expire(self, key: str | bytes, seconds: int) -> bool:
+        key = _key(key)
+        if key not in self.values and key not in self.hashes:
+            return False
+        self.expiries[key] = int(seconds)
+        return True
+
+    async def exec(self, batch: Batch, raise_on_error: bool = True) -> list[Any]:
+        return [await self._run(request, args) for request, args in batch.commands]
+
+    async def _run(self, request: int, args: list[Any]) -> Any:
+        match request:
+            case RequestType.Get:
+                return await self.get(args[0])
+            case RequestType.Set:
+                return await self.set(args[0], args[1])
+            case RequestType.Del:
+                return await self.delete(args)
+            case RequestType.HSet:
+                pairs = dict(zip(args[1::2], args[2::2], strict=True))
+                return await self.hset(args[0], pairs)
+            case RequestType.HGetAll:
+                return await self.hgetall(args[0])
+            case RequestType.Expire:
+                return await self.expire(args[0], int(args[1]))
+        raise NotImplementedError(
+            f"the in-memory Valkey does not answer request type {RequestType.Name(request)} in a batch"
+        )
+
+    # -- what a scenario arranges or reads directly --------------------------------------------
+
+    def hash(self, key: str) -> dict[str, str]:
+        return {f.decode(): v.decode() for f, v in self.hashes.get(key, {}).items()}

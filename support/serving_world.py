@@ -1,0 +1,511 @@
+"""One scenario's model-serving side on the database tier: Backend.AI's real
+``DeploymentCoordinator`` and ``RouteCoordinator`` (each building its own ``DeploymentExecutor`` /
+``RouteExecutor`` and handlers) on the real ``DeploymentRepository``, on a PostgreSQL database
+with Backend.AI's schema, emptied before each scenario.
+
+Real as well: the ``DeploymentController`` and ``RouteController`` (their "cycle needed" marks),
+the ``ValkeyScheduleClient`` (marks and route health records), Backend.AI's ``AppProxyClient`` and
+HTTP client pool, the ``SchedulingController`` that marks route sessions for termination, the
+scheduler repository under it, and the advisory-lock factory.
+
+Boundaries, and what stands there:
+  Valkey               support.fakes.valkey_store.InMemoryValkey (under the real client)
+  app proxy            support.fakes.app_proxy.AppProxyServer, an HTTP server on 127.0.0.1
+  service discovery    support.fakes.service_discovery.RecordingServiceDiscovery
+  session creation     support.fakes.session_creation (the real controller, enqueue replaced)
+  event producer       support.fakes.RecordingEventProducer
+  clock                the scenario clock: the repositories' database time, Valkey's TIME, and
+                       the retry policy's waits (support.fakes.waits)
+
+Two ways to run a handler:
+  ``run_cycle(name)``   the coordinator's cycle for the handler called ``name``: lock, fetch,
+                        handler -> executor, status changes and history, post-processing;
+  ``run_handler(name)`` the handler alone on what the repository gives it, inside the recorder
+                        scope the executor needs; its report (successes, errors, skipped, stale)
+                        is the outcome, and nothing is written back.
+Either way the handler's report is kept (``reports``) for the Then steps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import sqlalchemy as sa
+from ai.backend.common.clients.http_client.client_pool import ClientPool, tcp_client_session_factory
+from ai.backend.common.clients.valkey_client.valkey_schedule import ValkeyScheduleClient
+from ai.backend.common.data.endpoint.types import EndpointLifecycle
+from ai.backend.common.types import RuntimeVariant, SessionTypes
+from ai.backend.manager.data.deployment.types import RouteStatus
+from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.models.scaling_group import ScalingGroupOpts
+from ai.backend.manager.repositories.deployment import DeploymentRepository
+from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
+from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
+from ai.backend.manager.sokovan.deployment.deployment_controller import (
+    DeploymentController,
+    DeploymentControllerArgs,
+)
+from ai.backend.manager.sokovan.deployment.recorder import DeploymentRecorderContext
+from ai.backend.manager.sokovan.deployment.route.coordinator import RouteCoordinator
+from ai.backend.manager.sokovan.deployment.route.recorder import RouteRecorderContext
+from ai.backend.manager.sokovan.deployment.route.route_controller import RouteController, RouteControllerArgs
+from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
+from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
+from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import SchedulingControllerArgs
+
+from support.database.fixtures import ScenarioDatabase
+from support.database.locks import WatchedAdvisoryLocks
+from support.database.reads import DatabaseReader
+from support.database.writes import write_rows
+from support.factories import SessionWithKernelsFactory
+from support.factories.rows import Row, image_rows, owner_rows, session_rows
+from support.factories.serving_rows import DEFAULT_IMAGE_ID, EndpointRowFactory, RoutingRowFactory
+from support.fakes import FakeClock, FakeNetworkPlugins, RecordingEventProducer, StaticConfigProvider, Unused
+from support.fakes.app_proxy import AppProxyServer
+from support.fakes.service_discovery import RecordingServiceDiscovery
+from support.fakes.session_creation import SchedulerTakingSessionRequests
+from support.fakes.valkey_stat import FakeValkeyStat
+from support.fakes.valkey_store import InMemoryValkey
+from support.fakes.waits import retry_waits_on
+from support.scheduler_world import Names
+
+
+class _OnScenarioClock:
+    """Mixed into a real repository: only the database time it reports is the scenario's."""
+
+    _scenario_clock: FakeClock
+
+    async def get_db_now(self) -> datetime:
+        return self._scenario_clock.now
+
+
+class DeploymentRepositoryOnScenarioClock(_OnScenarioClock, DeploymentRepository):
+    pass
+
+
+class SchedulerRepositoryOnScenarioClock(_OnScenarioClock, SchedulerRepository):
+    pass
+
+
+@dataclass
+class ServingCycle:
+    """One coordinator cycle a scenario ran, and how it ended."""
+
+    name: str
+    error: BaseException | None = None
+    performed: bool | None = None
+
+
+@dataclass
+class HandlerReport:
+    """What a handler was given and what it reported, by id."""
+
+    handler: str
+    given: list[uuid.UUID]
+    successes: list[uuid.UUID]
+    errors: dict[uuid.UUID, Any]  # id -> DeploymentExecutionError | RouteExecutionError
+    skipped: list[uuid.UUID] = field(default_factory=list)
+    stale: list[uuid.UUID] = field(default_factory=list)
+
+
+def _deployment_id(item: Any) -> uuid.UUID:
+    return item.deployment_info.id
+
+
+class ServingWorld:
+    def __init__(self, database: ScenarioDatabase) -> None:
+        self.database = database
+        self.read = DatabaseReader(database.engine)
+        self.clock = FakeClock()
+        self.config = StaticConfigProvider()
+        self.valkey_store = InMemoryValkey(self.clock)
+        self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type]
+        self.events = RecordingEventProducer()
+        self.app_proxy = AppProxyServer()
+        self.discovery = RecordingServiceDiscovery()
+        self.locks = WatchedAdvisoryLocks(database.engine)
+        self.names = Names()
+        self.cycles: list[ServingCycle] = []
+        self.reports: list[HandlerReport] = []
+        self.retry_waits: list[float] = []
+        self._unused = {name: Unused(name) for name in (
+            "storage manager", "valkey live", "valkey stat", "revision generators", "hook plugins",
+        )}
+        self._pending_rows: list[Row | sa.Executable] = []
+        self._deployments: dict[str, Row] = {}
+        self._routes: dict[str, Row] = {}
+        self.scaling_group_options: dict[str, Any] = {}
+        self.proxy_registered = True
+        self._client_pool: ClientPool | None = None
+        self._cleanups: list[Any] = []
+
+    async def start(self) -> None:
+        """Anchor the scenario clock at the database server's time; open the app proxy."""
+        async with self.database.engine.connect() as conn:
+            now = (await conn.execute(sa.text("SELECT now()"))).scalar_one()
+        self.clock._now = now
+        await self.app_proxy.start()
+        self._client_pool = ClientPool(tcp_client_session_factory)
+
+    async def aclose(self) -> None:
+        for cleanup in reversed(self._cleanups):
+            await cleanup()
+        if self._client_pool is not None:
+            await self._client_pool.close()
+        await self.app_proxy.stop()
+
+    # -- the production objects --------------------------------------------------------------------
+
+    @cached_property
+    def repository(self) -> DeploymentRepositoryOnScenarioClock:
+        repository = DeploymentRepositoryOnScenarioClock(
+            self.database.engine, self._unused["storage manager"], self._unused["valkey stat"],  # type: ignore[arg-type]
+            self._unused["valkey live"], self.valkey,  # type: ignore[arg-type]
+        )
+        repository._scenario_clock = self.clock
+        return repository
+
+    @cached_property
+    def scheduler_repository(self) -> SchedulerRepositoryOnScenarioClock:
+        repository = SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config)  # type: ignore[arg-type]
+        repository._scenario_clock = self.clock
+        return repository
+
+    @cached_property
+    def scheduling_controller(self) -> SchedulerTakingSessionRequests:
+        return SchedulerTakingSessionRequests(
+            SchedulingControllerArgs(
+                repository=self.scheduler_repository,
+                config_provider=self.config,  # type: ignore[arg-type]
+                storage_manager=self._unused["storage manager"],  # type: ignore[arg-type]
+                event_producer=self.events,  # type: ignore[arg-type]
+                valkey_schedule=self.valkey,
+                network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
+                hook_plugin_ctx=self._unused["hook plugins"],  # type: ignore[arg-type]
+            ),
+            write=self.write,
+        )
+
+    @cached_property
+    def deployment_controller(self) -> DeploymentController:
+        return DeploymentController(DeploymentControllerArgs(
+            scheduling_controller=self.scheduling_controller,
+            deployment_repository=self.repository,
+            config_provider=self.config,  # type: ignore[arg-type]
+            storage_manager=self._unused["storage manager"],  # type: ignore[arg-type]
+            event_producer=self.events,  # type: ignore[arg-type]
+            valkey_schedule=self.valkey,
+            revision_generator_registry=self._unused["revision generators"],  # type: ignore[arg-type]
+        ))
+
+    @cached_property
+    def route_controller(self) -> RouteController:
+        return RouteController(RouteControllerArgs(valkey_schedule=self.valkey))
+
+    @cached_property
+    def deployment_coordinator(self) -> DeploymentCoordinator:
+        coordinator = DeploymentCoordinator(
+            valkey_schedule=self.valkey,
+            deployment_controller=self.deployment_controller,
+            deployment_repository=self.repository,
+            event_producer=self.events,  # type: ignore[arg-type]
+            lock_factory=self.locks,
+            config_provider=self.config,  # type: ignore[arg-type]
+            scheduling_controller=self.scheduling_controller,
+            client_pool=self._client_pool,  # type: ignore[arg-type]
+            valkey_stat=self._unused["valkey stat"],  # type: ignore[arg-type]
+            route_controller=self.route_controller,
+        )
+        # The handlers the coordinator built for itself (26.3.3 keeps them in ``_registry``).
+        for handler in coordinator._registry.handlers.values():
+            self._record_reports(handler, _deployment_id)
+        return coordinator
+
+    @cached_property
+    def route_coordinator(self) -> RouteCoordinator:
+        coordinator = RouteCoordinator(
+            valkey_schedule=self.valkey,
+            deployment_repository=self.repository,
+            event_producer=self.events,  # type: ignore[arg-type]
+            lock_factory=self.locks,
+            config_provider=self.config,  # type: ignore[arg-type]
+            scheduling_controller=self.scheduling_controller,
+            client_pool=self._client_pool,  # type: ignore[arg-type]
+            service_discovery=self.discovery,  # type: ignore[arg-type]
+        )
+        for handler in coordinator._route_handlers.values():  # built by the coordinator itself
+            self._record_reports(handler, lambda route: route.route_id)
+        return coordinator
+
+    @cached_property
+    def handlers(self) -> dict[str, tuple[Any, Any]]:
+        """handler name -> (handler, lifecycle type), as the two coordinators registered them."""
+        named: dict[str, tuple[Any, Any]] = {}
+        for (lifecycle, sub_step), handler in self.deployment_coordinator._registry.handlers.items():
+            if sub_step is None:
+                named[handler.name()] = (handler, lifecycle)
+        for lifecycle, handler in self.route_coordinator._route_handlers.items():
+            named[handler.name()] = (handler, lifecycle)
+        return named
+
+    def handler(self, name: str) -> tuple[Any, Any]:
+        if name not in self.handlers:
+            raise KeyError(f"no deployment or route handler is called {name!r}; 26.3.3 has {', '.join(sorted(self.handlers))}")
+        return self.handlers[name]
+
+    def _record_reports(self, handler: Any, id_of: Any) -> None:
+        execute = handler.execute
+
+        async def execute_and_report(given: Sequence[Any]) -> Any:
+            result = await execute(given)
+            self.reports.append(HandlerReport(
+                handler=handler.name(),
+                given=[id_of(item) for item in given],
+                successes=[id_of(item) for item in result.successes],
+                errors={id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e for e in result.errors},
+                skipped=[id_of(item) for item in getattr(result, "skipped", [])],
+                stale=[id_of(item) for item in getattr(result, "stale", [])],
+            ))
+            return result
+
+        handler.execute = execute_and_report
+
+    # -- arranging -----------------------------------------------------------------------------------
+
+    def add_deployment(self, name: str, lifecycle: EndpointLifecycle, **values: Any) -> uuid.UUID:
+        row = EndpointRowFactory(name=name, lifecycle_stage=lifecycle, created_at=self.clock.now, **values)
+        self._deployments[name] = row
+        return row.values["id"]
+
+    def amend_deployment(self, name: str, **values: Any) -> None:
+        self._deployment_row(name).values.update(values)
+
+    def deployment(self, name: str) -> uuid.UUID:
+        return self._deployment_row(name).values["id"]
+
+    def _deployment_row(self, name: str) -> Row:
+        if name not in self._deployments:
+            raise KeyError(f"no deployment {name!r} was arranged in this scenario")
+        return self._deployments[name]
+
+    def add_route(self, deployment: str, route: str, status: RouteStatus, *, session: str | None = None) -> uuid.UUID:
+        """A route of ``deployment``; routes are created in the order they are arranged."""
+        ordinal = len(self._routes)
+        row = RoutingRowFactory(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"route:{route}"),
+            endpoint=self.deployment(deployment),
+            status=status,
+            created_at=self.clock.now - timedelta(hours=1) + timedelta(seconds=ordinal),
+        )
+        self._routes[route] = row
+        if session is not None:
+            self.bind_session(route, session)
+        return row.values["id"]
+
+    def route(self, name: str) -> uuid.UUID:
+        return self._route_row(name).values["id"]
+
+    def route_name(self, route_id: uuid.UUID) -> str:
+        for name, row in self._routes.items():
+            if row.values["id"] == route_id:
+                return name
+        return f"a new route ({route_id})"
+
+    def routes_of(self, deployment: str) -> list[str]:
+        wanted = self.deployment(deployment)
+        return [name for name, row in self._routes.items() if row.values["endpoint"] == wanted]
+
+    def _route_row(self, name: str) -> Row:
+        if name not in self._routes:
+            raise KeyError(f"no route {name!r} was arranged in this scenario")
+        return self._routes[name]
+
+    def add_session(self, name: str, status: SessionStatus, *, inference_port: int | None = 8000) -> uuid.UUID:
+        """An inference session with one kernel on host ``<name>.kernels``, serving on
+        ``inference_port`` (None: the kernel has no inference port)."""
+        built = SessionWithKernelsFactory(name=name, status=status, session_type=SessionTypes.INFERENCE)
+        rows = session_rows(built)
+        for row in rows:
+            if "kernel_host" in row.table.c and row.table.name == "kernels":
+                row.values["kernel_host"] = f"{name}.kernels"
+                ports = [{"name": "inference", "protocol": "http", "container_ports": [8000],
+                          "host_ports": [inference_port], "is_inference": True}] if inference_port else []
+                row.values["service_ports"] = ports
+        self._pending_rows.extend(rows)
+        self.names.sessions[name] = built.session_info.identity.id
+        return self.names.sessions[name]
+
+    def session(self, name: str) -> uuid.UUID:
+        return self.names.session(name)
+
+    def bind_session(self, route: str, session: str) -> None:
+        self._route_row(route).values["session"] = self.session(session)
+
+    def set_scaling_group(self, **options: Any) -> None:
+        self.scaling_group_options.update(options)
+
+    async def write(self, *rows: Row | sa.Executable) -> None:
+        await write_rows(self.database.engine, rows)
+
+    async def flush(self) -> None:
+        """Write what the Given steps arranged, in foreign-key order (once)."""
+        if getattr(self, "_flushed", False):
+            return
+        self._flushed = True
+        scaling_group: dict[str, Any] = {
+            "scheduler_opts": ScalingGroupOpts(**self.scaling_group_options),
+        }
+        if self.proxy_registered:
+            scaling_group.update(wsproxy_addr=self.app_proxy.address, wsproxy_api_token=self.app_proxy.token)
+        rows: list[Row | sa.Executable] = [
+            *owner_rows(**scaling_group), *image_rows(id=DEFAULT_IMAGE_ID),
+            *self._deployments.values(), *self._pending_rows,
+        ]
+        await self.write(*rows)
+        await self.write(*self._routes.values())
+
+    # -- route health, as the app proxy reports it to Valkey -------------------------------------------
+
+    async def report_readiness(self, route: str, ready: bool, *, age: timedelta = timedelta(seconds=5)) -> None:
+        """What app-proxy writes after probing a route: through the real client, ``age`` ago."""
+        route_id = str(self.route(route))
+        now = self.clock.now
+        self.clock._now = now - age
+        try:
+            await self.valkey.initialize_routes_health_status_batch([route_id])
+            await self.valkey.update_route_readiness(route_id, ready)
+        finally:
+            self.clock._now = now
+
+    async def start_health_record(self, route: str) -> None:
+        """The record a route gets when its session is linked: readiness "0", never probed."""
+        await self.valkey.initialize_routes_health_status_batch([str(self.route(route))])
+
+    # -- running -----------------------------------------------------------------------------------------
+
+    async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> ServingCycle:
+        await self.flush()
+        handler, lifecycle = self.handler(name)
+        cycle = ServingCycle(name)
+        self.cycles.append(cycle)
+        reports_before = len(self.reports)
+        if isinstance(lifecycle, DeploymentLifecycleType):
+            coordinator: Any = self.deployment_coordinator
+            run = coordinator.process_if_needed if only_if_requested else coordinator.process_deployment_lifecycle
+        else:
+            coordinator = self.route_coordinator
+            run = coordinator.process_if_needed if only_if_requested else coordinator.process_route_lifecycle
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            try:
+                await run(lifecycle)
+            except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
+                cycle.error = error
+        cycle.performed = len(self.reports) > reports_before
+        return cycle
+
+    async def run_handler(self, name: str) -> HandlerReport:
+        """The handler alone, on what the repository hands it for its target states."""
+        await self.flush()
+        handler, lifecycle = self.handler(name)
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            if isinstance(lifecycle, DeploymentLifecycleType):
+                stages = [status.lifecycle for status in handler.target_statuses()]
+                given = await self.repository.get_deployments_for_handler(stages, handler.name())
+                with DeploymentRecorderContext.scope(handler.name(), entity_ids=[_deployment_id(d) for d in given]):
+                    await handler.execute(given)
+            else:
+                given = await self.repository.get_routes_by_statuses(handler.target_statuses())
+                with RouteRecorderContext.scope(lifecycle.value, entity_ids=[r.route_id for r in given]):
+                    await handler.execute(given)
+        return self.reports[-1]
+
+    @property
+    def last_cycle(self) -> ServingCycle:
+        if not self.cycles:
+            raise AssertionError("no deployment or route cycle has run in this scenario")
+        return self.cycles[-1]
+
+    def report_of(self, handler: str) -> HandlerReport:
+        reports = [r for r in self.reports if r.handler == handler]
+        if not reports:
+            ran = sorted({r.handler for r in self.reports}) or ["none"]
+            raise AssertionError(f"the {handler} handler was given nothing to do (handlers that ran: {', '.join(ran)})")
+        return reports[-1]
+
+    @property
+    def last_report(self) -> HandlerReport:
+        if not self.reports:
+            raise AssertionError("no handler has reported in this scenario")
+        return self.reports[-1]
+
+    # -- cycle requests and timers ---------------------------------------------------------------------
+
+    async def request_cycle(self, name: str) -> None:
+        _, lifecycle = self.handler(name)
+        if isinstance(lifecycle, DeploymentLifecycleType):
+            await self.deployment_controller.mark_lifecycle_needed(lifecycle)
+        else:
+            await self.route_controller.mark_lifecycle_needed(lifecycle)
+
+    async def take_request(self, lifecycle: DeploymentLifecycleType | RouteLifecycleType) -> bool:
+        """Whether a cycle of ``lifecycle`` was requested (reading the mark consumes it, as the
+        coordinator's next short cycle would)."""
+        if isinstance(lifecycle, DeploymentLifecycleType):
+            return await self.valkey.load_and_delete_deployment_mark(lifecycle.value)
+        return await self.valkey.load_and_delete_route_mark(lifecycle.value)
+
+    async def is_requested(self, name: str) -> bool:
+        return await self.take_request(self.handler(name)[1])
+
+    def requested_cycles(self) -> list[str]:
+        return sorted(key for key, value in self.valkey_store.values.items() if value == b"1")
+
+    def set_up_timers(self) -> None:
+        specs = [*self.deployment_coordinator.create_task_specs(), *self.route_coordinator.create_task_specs()]
+        self.timers = {spec.name: spec for spec in specs}
+
+    def timer(self, name: str, kind: str) -> Any:
+        """The periodic task of ``kind`` ("process_if_needed" or "process_schedule") behind cycle
+        ``name``, checked to raise the event of that cycle's lifecycle."""
+        _, lifecycle = self.handler(name)
+        prefix = "deployment" if isinstance(lifecycle, DeploymentLifecycleType) else "route"
+        suffix = "process_if_needed" if kind == "process_if_needed" else "process"
+        timer = self.timers.get(f"{prefix}_{suffix}_{lifecycle.value}")
+        if timer is not None:
+            event = timer.event_factory()
+            assert event.lifecycle_type == lifecycle.value, f"the {timer.name} timer raises {event!r}"
+        return timer
+
+    # -- faults at the boundaries ----------------------------------------------------------------------
+
+    async def refuse_route_updates(self, message: str) -> None:
+        """The database refuses every change to a route's row (a trigger raising), until the
+        scenario ends: what the repository meets when it cannot write routes."""
+        function = f"refuse_route_updates_{uuid.uuid4().hex[:8]}"
+        await self.write(
+            sa.text(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"),
+            sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON routings FOR EACH ROW EXECUTE FUNCTION {function}()"),
+        )
+
+        async def drop() -> None:
+            await self.write(sa.text(f"DROP TRIGGER {function} ON routings"), sa.text(f"DROP FUNCTION {function}()"))
+
+        self._cleanups.append(drop)
+
+    # -- integrity of the doubles ------------------------------------------------------------------------
+
+    def refused_calls(self) -> list[str]:
+        doubles = (self.events, self.discovery, self.valkey_store, *self._unused.values())
+        return [call for double in doubles for call in double.refused_calls()]
+
+    def __repr__(self) -> str:
+        return f"ServingWorld({self.database.name})"
+
+
+__all__ = ["HandlerReport", "RuntimeVariant", "ServingCycle", "ServingWorld"]
