@@ -99,10 +99,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         item.stash[TITLE] = template.render(example).name
         problems.extend(_unresolved_steps(session, item, template, example, feature_file))
         if spec.divergent and spec.divergence_reason:
+            kind = "BEP defect" if spec.defect else "BEP divergence"
+            risk = f" {spec.defect_risk}" if spec.defect and spec.defect_risk else ""
             item.add_marker(pytest.mark.xfail(
                 strict=True,
                 raises=AssertionError,
-                reason=f"BEP divergence: {spec.divergence_reason}",
+                reason=f"{kind}: {spec.divergence_reason}{risk}",
             ))
 
     if _whole_suite(config):
@@ -205,6 +207,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "divergence": spec.divergent,
         "as_implemented": spec.as_implemented,
         "absent_in_code": spec.absent_in_code,
+        "defect": spec.defect,
+        "risk": spec.defect_risk,
         "reason": spec.divergence_reason,
         "outcome": "passed",
     })

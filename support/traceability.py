@@ -7,6 +7,8 @@ Status of an ID, from the outcomes of its scenarios in the run:
   divergent       the BEP's expectation fails as declared (strict xfail) and the as-implemented
                   companion passes: 26.3.3 behaves differently
   absent-in-code  as divergent, and the behaviour does not exist in 26.3.3 at all
+  defect          as divergent, and the divergence looks like a bug (``@defect``); listed again,
+                  with its risk, under "Defects found"
   pending         the catalogue marks the family for a later issue and it has no scenario yet
   failing         a scenario failed, errored, passed although declared divergent, or was skipped;
                   or no scenario of the ID ran
@@ -22,8 +24,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from support.catalogue import BepScenario, load_catalogue
+from support.vocabulary import explicit_bindings
 
-STATUSES = ("verified", "divergent", "absent-in-code", "pending", "failing")
+STATUSES = ("verified", "divergent", "absent-in-code", "defect", "pending", "failing")
 MARK = {"passed": "✅", "xfailed": "⚠️", "failed": "❌", "error": "💥", "xpassed": "❗", "skipped": "⏭️"}
 
 
@@ -37,6 +40,8 @@ def status_of(entry: BepScenario, records: list[dict]) -> str:
     divergences = [r for r in records if r["divergence"]]
     if not divergences:
         return "verified"
+    if any(r.get("defect") for r in divergences):
+        return "defect"
     return "absent-in-code" if any(r["absent_in_code"] for r in divergences) else "divergent"
 
 
@@ -58,6 +63,7 @@ def build(results: list[dict]) -> tuple[str, Counter]:
     counts: Counter = Counter()
     rows_by_epic: dict[str, list[str]] = defaultdict(list)
     divergences: list[str] = []
+    defects: list[str] = []
     for entry in catalogue:
         records = by_id.get(entry.id, [])
         status = status_of(entry, records)
@@ -69,6 +75,12 @@ def build(results: list[dict]) -> tuple[str, Counter]:
         )
         for reason in dict.fromkeys(r["reason"] for r in records if r["divergence"] and r["reason"]):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
+        for record in records:
+            if record["divergence"] and record.get("defect"):
+                defects.append(
+                    f"- **{entry.id}** {_cell(record['scenario'])} (`{record['where']}`): "
+                    f"{_cell(record.get('risk') or '')}"
+                )
 
     lines = [
         f"# BEP-1033 traceability: {catalogue.bep_title}",
@@ -88,8 +100,20 @@ def build(results: list[dict]) -> tuple[str, Counter]:
     for epic, rows in rows_by_epic.items():
         lines += [f"## {epic}", "", "| ID | Subject | Scenario (BEP) | Expected (BEP) | Status | Scenarios in this suite |",
                   "|---|---|---|---|---|---|", *rows, ""]
+    if defects:
+        lines += ["## Defects found", "",
+                  "Divergences that look like bugs rather than design choices, each with its risk.", "",
+                  *defects, ""]
     if divergences:
         lines += ["## What 26.3.3 does instead", "", *divergences, ""]
+    lines += [
+        "## BEP state words and 26.3.3 states", "",
+        "Scenarios keep the BEP's state names; the steps bind them to the code's states through this "
+        "table (support/vocabulary.py). Every other state name is the code's own.", "",
+        "| kind | BEP word | 26.3.3 state | note |", "|---|---|---|---|",
+        *(f"| {w.kind} | {w.word} | {w.code.name if w.code else '(none)'} | {_cell(w.note)} |" for w in explicit_bindings()),
+        "",
+    ]
     return "\n".join(lines), counts
 
 
