@@ -29,4 +29,5 @@ pytest_plugins = [
     "step_defs.steps.serving",
     "step_defs.steps.app_proxy",
     "step_defs.steps.route_health",
+    "step_defs.steps.service_discovery",
 ]

@@ -316,9 +316,23 @@ class ServingWorld:
                 return name
         return f"a new route ({route_id})"
 
+    def arranged_status(self, route: str) -> RouteStatus:
+        """The state ``route`` was arranged in (what a handler found it in)."""
+        return self._route_row(route).values["status"]
+
     def routes_of(self, deployment: str) -> list[str]:
         wanted = self.deployment(deployment)
         return [name for name, row in self._routes.items() if row.values["endpoint"] == wanted]
+
+    def amend_route(self, name: str, **values: Any) -> None:
+        self._route_row(name).values.update(values)
+
+    def deployment_of(self, route: str) -> uuid.UUID:
+        return self._route_row(route).values["endpoint"]
+
+    def endpoint(self, name: str) -> uuid.UUID:
+        """A deployment is the model-serving endpoint the scheduler's steps call it."""
+        return self.deployment(name)
 
     def _route_row(self, name: str) -> Row:
         if name not in self._routes:
@@ -363,11 +377,21 @@ class ServingWorld:
         if self.proxy_registered:
             scaling_group.update(wsproxy_addr=self.app_proxy.address, wsproxy_api_token=self.app_proxy.token)
         rows: list[Row | sa.Executable] = [
-            *owner_rows(**scaling_group), *image_rows(id=DEFAULT_IMAGE_ID),
+            *owner_rows(**scaling_group), self._owner_in_project(), *image_rows(id=DEFAULT_IMAGE_ID),
             *self._deployments.values(), *self._pending_rows,
         ]
         await self.write(*rows)
         await self.write(*self._routes.values())
+
+    @staticmethod
+    def _owner_in_project() -> sa.Executable:
+        """The deployments' owner is a member of their project, as the scheduler requires of a
+        user who is not an admin when a route asks for a session on the owner's behalf."""
+        from ai.backend.manager.models.group import association_groups_users
+
+        from support.factories.sessions import DEFAULT_PROJECT, DEFAULT_USER
+
+        return sa.insert(association_groups_users).values(user_id=DEFAULT_USER, group_id=DEFAULT_PROJECT)
 
     # -- route health, as the app proxy reports it to Valkey -------------------------------------------
 
@@ -385,6 +409,18 @@ class ServingWorld:
     async def start_health_record(self, route: str) -> None:
         """The record a route gets when its session is linked: readiness "0", never probed."""
         await self.valkey.initialize_routes_health_status_batch([str(self.route(route))])
+
+    # -- service discovery, as an earlier sync left it ------------------------------------------------
+
+    def discovery_holds(self, route: str, deployment: str, host: str, port: int) -> None:
+        """An earlier sync registered ``route`` of ``deployment`` at ``host``:``port`` (a sync
+        replaces the whole set, so the new set is the last one plus this route)."""
+        from ai.backend.common.service_discovery.service_discovery import ModelServiceMetadata
+
+        held = [m for m in (self.discovery.syncs[-1] if self.discovery.syncs else []) if m.route_id != self.route(route)]
+        held.append(ModelServiceMetadata(route_id=self.route(route), model_service_name=deployment, host=host, port=port))
+        self.discovery.syncs.append(held)
+        self.discovery_syncs_arranged = len(self.discovery.syncs)
 
     # -- running -----------------------------------------------------------------------------------------
 
@@ -495,6 +531,21 @@ class ServingWorld:
 
         async def drop() -> None:
             await self.write(sa.text(f"DROP TRIGGER {function} ON routings"), sa.text(f"DROP FUNCTION {function}()"))
+
+        self._cleanups.append(drop)
+
+    async def refuse_session_updates(self, message: str) -> None:
+        """The database refuses every change to a session's row, until the scenario ends: what the
+        scheduling controller meets when it cannot mark sessions for termination."""
+        function = f"refuse_session_updates_{uuid.uuid4().hex[:8]}"
+        await self.write(
+            sa.text(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"),
+            sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION {function}()"),
+        )
+
+        async def drop() -> None:
+            await self.write(sa.text(f"DROP TRIGGER {function} ON sessions"), sa.text(f"DROP FUNCTION {function}()"))
 
         self._cleanups.append(drop)
 

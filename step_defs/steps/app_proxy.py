@@ -23,6 +23,18 @@ def proxy_refuses_deletion(world: ServingWorld, status: int) -> None:
     world.app_proxy.deletion_error = status
 
 
+@given("the app proxy cannot be reached")
+async def proxy_unreachable(world: ServingWorld) -> None:
+    """The scaling group keeps the proxy's address, but nothing listens there any more."""
+    await world.app_proxy.stop()
+
+
+@given(phrase('deployment "{name:Name}" is registered with the app proxy'))
+def proxy_has_endpoint(world: ServingWorld, name: str) -> None:
+    deployment_id = world.deployment(name)
+    world.app_proxy.endpoints[deployment_id] = world.app_proxy.url_of(deployment_id)
+
+
 @then(phrase('the app proxy is asked to register deployment "{name:Name}"'))
 def proxy_registration(world: ServingWorld, name: str) -> None:
     requests = world.app_proxy.requests_for(world.deployment(name), "POST")
@@ -55,6 +67,16 @@ async def no_url(world: ServingWorld, name: str) -> None:
 def proxy_deletion(world: ServingWorld, name: str) -> None:
     requests = world.app_proxy.requests_for(world.deployment(name), "DELETE")
     assert requests, f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests] or 'no request'}"
+
+
+@then(phrase('the app proxy still routes to deployment "{name:Name}"'))
+def proxy_keeps_endpoint(world: ServingWorld, name: str) -> None:
+    assert world.deployment(name) in world.app_proxy.endpoints, f"the app proxy no longer has deployment {name!r}"
+
+
+@then(phrase('the app proxy no longer routes to deployment "{name:Name}"'))
+def proxy_dropped_endpoint(world: ServingWorld, name: str) -> None:
+    assert world.deployment(name) not in world.app_proxy.endpoints, f"the app proxy still has deployment {name!r}"
 
 
 @then("the app proxy is not contacted")

@@ -4,9 +4,10 @@ the deployment handlers report about them. BEP state words are bound in support.
 from __future__ import annotations
 
 from ai.backend.common.types import RuntimeVariant
-from ai.backend.manager.data.session.types import SchedulingResult
+from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
+from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
-from support.bdd import given, then
+from support.bdd import given, then, when
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
@@ -32,6 +33,25 @@ def desired_replicas(world: ServingWorld, name: str, count: int) -> None:
 @given(phrase('deployment "{name:Name}" serves a custom model whose model folder no longer exists'))
 def custom_model_without_folder(world: ServingWorld, name: str) -> None:
     world.amend_deployment(name, runtime_variant=RuntimeVariant.CUSTOM, model=None)
+
+
+@given(phrase('an inference session "{session:Name}" belongs to no deployment and is {status:SessionStatus}'))
+def orphaned_session(world: ServingWorld, session: str, status: SessionStatus) -> None:
+    world.add_session(session, status)  # no route is linked to it
+
+
+@given("the database refuses changes to routes")
+async def routes_read_only(world: ServingWorld) -> None:
+    await world.refuse_route_updates("changes to routes are refused")
+
+
+# -- When ------------------------------------------------------------------------------------------
+
+
+@when(phrase("an {name:Name} cycle runs"))
+async def cycle_runs_an(world: ServingWorld, name: str) -> None:
+    """The same as 'a {name} cycle runs' (cycles.py), for names read with "an" (evict-routes)."""
+    await world.run_cycle(name)
 
 
 # -- Then: lifecycle -------------------------------------------------------------------------------
@@ -69,6 +89,72 @@ async def replicas_unchanged(world: ServingWorld, name: str) -> None:
     assert row["desired_replicas"] is None, f"deployment {name!r} now wants {row['desired_replicas']} replicas"
 
 
+# -- Then: the routes a deployment handler created or retired --------------------------------------
+
+
+@then(phrase('a new route of deployment "{name:Name}" is waiting to be provisioned'))
+async def one_new_route(world: ServingWorld, name: str) -> None:
+    # routes.py is loaded as a plugin of its own (conftest.py); imported here, once it is loaded.
+    from step_defs.steps.routes import new_routes
+
+    await new_routes(world, 1, name)
+
+
+@then(phrase('fewer than {count:d} new routes of deployment "{name:Name}" are created in one cycle'))
+async def routes_created_in_batches(world: ServingWorld, count: int, name: str) -> None:
+    arranged = {world.route(route) for route in world.routes_of(name)}
+    created = [r for r in await world.read.routes(world.deployment(name)) if r["id"] not in arranged]
+    assert 0 < len(created) < count, f"{len(created)} new routes of deployment {name!r} were created in one cycle"
+
+
+@then(phrase("routes {routes:Names} are taken out of service"))
+async def routes_retired(world: ServingWorld, routes: list[str]) -> None:
+    for route in routes:
+        row = await world.read.route(world.route(route))
+        found = (row["status"], row["traffic_ratio"], row["traffic_status"])
+        assert found == (RouteStatus.TERMINATING, 0.0, RouteTrafficStatus.INACTIVE), (
+            f"route {route!r} is {row['status'].name} with traffic ratio {row['traffic_ratio']} "
+            f"and traffic status {row['traffic_status'].name}"
+        )
+
+
+@then(phrase("routes {routes:Names} are left in service"))
+async def routes_kept(world: ServingWorld, routes: list[str]) -> None:
+    for route in routes:
+        row = await world.read.route(world.route(route))
+        arranged = world.arranged_status(route)
+        found = (row["status"], row["traffic_ratio"], row["traffic_status"])
+        assert found == (arranged, 1.0, RouteTrafficStatus.ACTIVE), (
+            f"route {route!r} was {arranged.name} and is now {row['status'].name} with traffic ratio "
+            f"{row['traffic_ratio']} and traffic status {row['traffic_status'].name}"
+        )
+
+
+# -- Then: the sessions behind a deployment --------------------------------------------------------
+
+_ENDING = (SessionStatus.TERMINATING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)
+
+
+@then(phrase('session "{session:Name}" is being terminated'))
+async def session_ending(world: ServingWorld, session: str) -> None:
+    row = await world.read.session(world.session(session))
+    assert row["status"] in _ENDING, f"session {session!r} is {row['status'].name}"
+
+
+@then(phrase("sessions {sessions:Names} are being terminated"))
+async def sessions_ending(world: ServingWorld, sessions: list[str]) -> None:
+    for session in sessions:
+        await session_ending(world, session)
+
+
+# -- Then: cycles requested ------------------------------------------------------------------------
+
+
+@then(phrase("the next {name:Name} cycle is not requested"))
+async def next_cycle_not_requested(world: ServingWorld, name: str) -> None:
+    assert not await world.is_requested(name), f"a {name} cycle is requested"
+
+
 # -- Then: deployment history ----------------------------------------------------------------------
 
 
@@ -93,6 +179,27 @@ async def deployment_history_message(world: ServingWorld, name: str, message: st
     history = await world.read.deployment_history(world.deployment(name))
     assert history, f"nothing is recorded in the deployment history of {name!r}"
     assert history[-1].message == message, f"the last record says {history[-1].message!r}"
+
+
+@then(phrase('the last deployment history record of "{name:Name}" carries the error code "{code:Name}"'))
+async def deployment_history_error_code(world: ServingWorld, name: str, code: str) -> None:
+    history = await world.read.deployment_history(world.deployment(name))
+    assert history, f"nothing is recorded in the deployment history of {name!r}"
+    assert history[-1].error_code == code, f"the last record carries the error code {history[-1].error_code!r}"
+
+
+@then(phrase('the deployment history of "{name:Name}" shows a single attempt of "{phase:Name}"'))
+async def single_attempt(world: ServingWorld, name: str, phase: str) -> None:
+    history = await world.read.deployment_history(world.deployment(name))
+    attempts = sum(h.attempts for h in history if h.phase == phase)
+    assert attempts == 1, f"the deployment history of {name!r} holds {[str(h) for h in history] or 'nothing'}"
+
+
+@then(phrase('nothing of "{phase:Name}" is recorded in the deployment history of "{name:Name}"'))
+async def nothing_of_phase(world: ServingWorld, phase: str, name: str) -> None:
+    history = await world.read.deployment_history(world.deployment(name))
+    of_phase = [str(h) for h in history if h.phase == phase]
+    assert not of_phase, f"the deployment history of {name!r} holds {of_phase}"
 
 
 @then(phrase('nothing is recorded in the deployment history of "{name:Name}"'))
@@ -144,6 +251,13 @@ def deployment_failure_code(world: ServingWorld, name: str, code: str) -> None:
     error = world.last_report.errors.get(world.deployment(name))
     assert error is not None, _reported(world, name)
     assert error.error_code == code, f"deployment {name!r} failed with error code {error.error_code!r}"
+
+
+@then(phrase('the failure of deployment "{name:Name}" says "{detail:Name}"'))
+def deployment_failure_detail(world: ServingWorld, name: str, detail: str) -> None:
+    error = world.last_report.errors.get(world.deployment(name))
+    assert error is not None, _reported(world, name)
+    assert error.error_detail == detail, f"the failure of deployment {name!r} says {error.error_detail!r}"
 
 
 @then(phrase('deployment "{name:Name}" is not reported'))

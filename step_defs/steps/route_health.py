@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from support.bdd import given
+from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 
@@ -38,3 +38,13 @@ async def never_probed(world: ServingWorld, route: str) -> None:
 @given(phrase('there is no health data for route "{route:Name}"'))
 def no_health_data(world: ServingWorld, route: str) -> None:
     world.route(route)  # the route exists; Valkey has nothing about it
+
+
+# -- Then ------------------------------------------------------------------------------------------
+
+
+@then(phrase('route "{route:Name}" has a health record but no readiness report yet'))
+async def awaiting_first_report(world: ServingWorld, route: str) -> None:
+    health = await world.valkey.get_route_health_status(str(world.route(route)))
+    assert health is not None, f"route {route!r} has no health record"
+    assert health.readiness is None, f"route {route!r} already has a readiness report: {health.readiness}"

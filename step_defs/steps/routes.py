@@ -3,13 +3,20 @@ the route handlers report about them. BEP state words are bound in support.vocab
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult
+from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
 
 from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
+from step_defs.steps import cycles
 
 ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
 
@@ -46,6 +53,29 @@ def cleanup_targets(world: ServingWorld, states: str) -> None:
     world.set_scaling_group(route_cleanup_target_statuses=[s.strip() for s in states.replace(" and ", ",").split(",")])
 
 
+@given(phrase('the traffic ratio of route "{route:Name}" has been changed to {ratio:g}'))
+def traffic_ratio_changed(world: ServingWorld, route: str, ratio: float) -> None:
+    world.amend_route(route, traffic_ratio=ratio)
+
+
+@given(phrase('route "{route:Name}" is still serving requests'))
+def still_serving(world: ServingWorld, route: str) -> None:
+    """All the manager knows of a route's traffic: its row still routes requests to it."""
+    world.amend_route(route, traffic_status=RouteTrafficStatus.ACTIVE, traffic_ratio=1.0)
+
+
+@given(phrase('route "{route:Name}" has been TERMINATING for {duration:Duration}'))
+async def terminating_since(world: ServingWorld, route: str, duration: timedelta) -> None:
+    """The route history's record of the route entering TERMINATING, ``duration`` ago."""
+    since = world.clock.now - duration
+    await world.write(sa.insert(RouteHistoryRow.__table__).values(
+        route_id=world.route(route), deployment_id=world.deployment_of(route),
+        phase="evict-routes", from_status=RouteStatus.UNHEALTHY.value, to_status=RouteStatus.TERMINATING.value,
+        result=str(SchedulingResult.SUCCESS), message="evict-routes completed successfully",
+        created_at=since, updated_at=since,
+    ))
+
+
 @given("the scaling group cleans up no routes")
 def no_cleanup(world: ServingWorld) -> None:
     world.set_scaling_group(route_cleanup_target_statuses=[])
@@ -71,6 +101,11 @@ async def route_moves_to(world: ServingWorld, route: str, state: StateWord) -> N
 
 @then(phrase('route "{route:Name}" stays {state:RouteState}'))
 async def route_stays(world: ServingWorld, route: str, state: StateWord) -> None:
+    await _assert_status(world, route, state)
+
+
+@then(phrase('route "{route:Name}" is now {state:RouteState}'))
+async def route_is_now(world: ServingWorld, route: str, state: StateWord) -> None:
     await _assert_status(world, route, state)
 
 
@@ -100,6 +135,12 @@ async def route_with_traffic(world: ServingWorld, route: str) -> None:
     assert row["traffic_status"] == RouteTrafficStatus.ACTIVE and row["traffic_ratio"] > 0, (
         f"route {route!r} has traffic ratio {row['traffic_ratio']} and traffic status {row['traffic_status'].name}"
     )
+
+
+@then(phrase('the traffic ratio of route "{route:Name}" is still {ratio:g}'))
+async def traffic_ratio_kept(world: ServingWorld, route: str, ratio: float) -> None:
+    row = await world.read.route(world.route(route))
+    assert row["traffic_ratio"] == ratio, f"route {route!r} has traffic ratio {row['traffic_ratio']}"
 
 
 @then(phrase('deployment "{deployment:Name}" has {count:d} active routes'))
@@ -143,11 +184,25 @@ async def route_history_records(
     assert wanted in found, f"the route history of {route!r} holds {found or 'nothing'}"
 
 
+@then(phrase('the route history of "{route:Name}" holds one record of "{phase:Name}", made {count:d} times'))
+async def route_history_repeated(world: ServingWorld, route: str, phase: str, count: int) -> None:
+    history = [h for h in await world.read.route_history(world.route(route)) if h.phase == phase]
+    assert len(history) == 1, f"the route history of {route!r} holds {[str(h) for h in history] or 'no record'} of {phase!r}"
+    assert history[0].attempts == count, f"the record of {phase!r} was made {history[0].attempts} times"
+
+
 @then(phrase('the last route history record of "{route:Name}" says "{message:Name}"'))
 async def route_history_message(world: ServingWorld, route: str, message: str) -> None:
     history = await world.read.route_history(world.route(route))
     assert history, f"nothing is recorded in the route history of {route!r}"
     assert history[-1].message == message, f"the last record says {history[-1].message!r}"
+
+
+@then(phrase('the last route history record of "{route:Name}" carries the error code "{code:Name}"'))
+async def route_history_error_code(world: ServingWorld, route: str, code: str) -> None:
+    history = await world.read.route_history(world.route(route))
+    assert history, f"nothing is recorded in the route history of {route!r}"
+    assert history[-1].error_code == code, f"the last record carries the error code {history[-1].error_code!r}"
 
 
 @then(phrase('nothing is recorded in the route history of "{route:Name}"'))
@@ -164,6 +219,12 @@ def route_success(world: ServingWorld, route: str) -> None:
     assert world.route(route) in world.last_report.successes, _reported(world, route)
 
 
+@then(phrase('routes {routes:Names} are reported as successes'))
+def routes_success(world: ServingWorld, routes: list[str]) -> None:
+    for route in routes:
+        assert world.route(route) in world.last_report.successes, _reported(world, route)
+
+
 @then(phrase('route "{route:Name}" is reported as stale'))
 def route_stale(world: ServingWorld, route: str) -> None:
     assert world.route(route) in world.last_report.stale, _reported(world, route)
@@ -174,6 +235,13 @@ def route_failure(world: ServingWorld, route: str, reason: str) -> None:
     error = world.last_report.errors.get(world.route(route))
     assert error is not None, _reported(world, route)
     assert error.reason == reason, f"route {route!r} failed with reason {error.reason!r} ({error.error_detail})"
+
+
+@then(phrase('the failure of route "{route:Name}" says "{detail:Name}"'))
+def route_failure_detail(world: ServingWorld, route: str, detail: str) -> None:
+    error = world.last_report.errors.get(world.route(route))
+    assert error is not None, _reported(world, route)
+    assert error.error_detail == detail, f"the failure of route {route!r} says {error.error_detail!r}"
 
 
 @then(phrase('route "{route:Name}" is not reported'))
@@ -195,3 +263,49 @@ def _reported(world: ServingWorld, route: str) -> str:
         error = report.errors[wanted]
         return f"route {route!r} is reported as a failure: {error.reason!r} ({error.error_detail})"
     return f"the {report.handler} handler does not report route {route!r}"
+
+
+# -- timers of cycles whose names call for "an" (the "an ... cycle runs" step is in deployments.py) ----
+
+
+@then(phrase("an {name:Name} cycle is forced every {interval:Duration}, the first time after {delay:Duration}"))
+def forced_every(world: ServingWorld, name: str, interval, delay) -> None:
+    cycles.forced_every(world, name, interval, delay)
+
+
+@then(phrase("an {name:Name} cycle never runs on request"))
+def never_on_request(world: ServingWorld, name: str) -> None:
+    cycles.never_on_request(world, name)
+
+
+# -- Then: warnings about a deployment left without routes -----------------------------------------
+
+SERVING_LOGGERS = "ai.backend.manager.sokovan.deployment"
+
+
+def _warnings_about(world: ServingWorld, caplog: pytest.LogCaptureFixture, deployment: str) -> list[str]:
+    """Warnings the deployment and route coordinators logged, and notifications they sent, that
+    name ``deployment``."""
+    marks = (deployment, str(world.deployment(deployment)))
+    logged = [
+        f"{r.levelname}: {r.getMessage()}" for r in caplog.records
+        if r.name.startswith(SERVING_LOGGERS) and r.levelno >= logging.WARNING and any(m in r.getMessage() for m in marks)
+    ]
+    sent = [
+        f"notification {e.event.notification_data}" for e in world.events.of_type("NotificationTriggeredEvent")
+        if any(str(e.event.notification_data.get(key)) in marks for key in ("endpoint_name", "endpoint_id"))
+    ]
+    return logged + sent
+
+
+@then(phrase('a warning says that deployment "{deployment:Name}" has no route left to serve it'))
+def warning_no_route_left(world: ServingWorld, caplog: pytest.LogCaptureFixture, deployment: str) -> None:
+    assert _warnings_about(world, caplog, deployment), (
+        f"no warning was logged and no notification was sent about deployment {deployment!r}"
+    )
+
+
+@then(phrase('no warning is raised about deployment "{deployment:Name}"'))
+def no_warning(world: ServingWorld, caplog: pytest.LogCaptureFixture, deployment: str) -> None:
+    warnings = _warnings_about(world, caplog, deployment)
+    assert not warnings, f"warnings about deployment {deployment!r}: {warnings}"

@@ -25,6 +25,11 @@ def scheduler_refuses(world: ServingWorld, reason: str) -> None:
     world.scheduling_controller.refusal = reason
 
 
+@given(phrase('the scheduler cannot change sessions, the database saying "{message:Name}"'))
+async def sessions_read_only(world: ServingWorld, message: str) -> None:
+    await world.refuse_session_updates(message)
+
+
 # -- Then: handlers and cycles ---------------------------------------------------------------------
 
 
@@ -49,6 +54,13 @@ def cycle_error(world: ServingWorld, message: str) -> None:
     error = world.last_cycle.error
     assert error is not None, f"the {world.last_cycle.name} cycle ended normally"
     assert str(error) == message, f"the {world.last_cycle.name} cycle ended with {type(error).__name__}: {error}"
+
+
+@then(phrase('the cycle ends with an error saying "{message:Name}"'))
+def cycle_error_saying(world: ServingWorld, message: str) -> None:
+    error = world.last_cycle.error
+    assert error is not None, f"the {world.last_cycle.name} cycle ended normally"
+    assert message in str(error), f"the {world.last_cycle.name} cycle ended with {type(error).__name__}: {error}"
 
 
 # -- Then: sessions of routes ----------------------------------------------------------------------
@@ -96,6 +108,14 @@ async def route_linked(world: ServingWorld, route: str) -> None:
     assert request is not None and session["creation_id"] == request.session_creation_id, (
         f"route {route!r} is linked to session {session['name']!r}, not the one requested for it"
     )
+
+
+@then(phrase('the session requested for route "{route:Name}" is still {status:SessionStatus}'))
+async def requested_session_status(world: ServingWorld, route: str, status) -> None:
+    row = await world.read.route(world.route(route))
+    assert row["session"] is not None, f"route {route!r} has no session"
+    session = await world.read.session(row["session"])
+    assert session["status"] == status, f"the session of route {route!r} is {session['status'].name}"
 
 
 @then(phrase('route "{route:Name}" has no session'))

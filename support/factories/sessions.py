@@ -85,6 +85,8 @@ KERNEL_STATUS_OF = {
     SessionStatus.TERMINATING: KernelStatus.TERMINATING,
     SessionStatus.TERMINATED: KernelStatus.TERMINATED,
     SessionStatus.CANCELLED: KernelStatus.CANCELLED,
+    SessionStatus.RESTARTING: KernelStatus.RESTARTING,
+    SessionStatus.ERROR: KernelStatus.ERROR,
 }
 _WITH_CONTAINER = {KernelStatus.RUNNING, KernelStatus.TERMINATING}
 

@@ -1,0 +1,137 @@
+@deployment @database
+Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandler)
+  The "reconcile-deployments" handler takes READY deployments and checks that each one has exactly
+  as many active routes (PROVISIONING, HEALTH_CHECKING, RUNNING or UNHEALTHY) as its target replica
+  count. A deployment that matches stays READY, with nothing recorded. A mismatch is reported as a
+  failure, "Mismatched active routes", which the deployment coordinator turns into a move to
+  SCALING with a NEED_RETRY record in the deployment history; a scaling cycle is requested, and
+  the scaling handler creates or retires the routes.
+
+  Reconciliation counts routes only: it never looks at the sessions behind them, nor at sessions
+  outside any deployment.
+
+  The BEP's words RUNNING and HEALTH_CHECKING are bound to 26.3.3's route states HEALTHY and
+  DEGRADED (support/vocabulary.py).
+
+  These scenarios run the real deployment and route coordinators, executors and repository on
+  PostgreSQL.
+
+  @RC-001 @error-case @divergence
+  Scenario: A route whose session state differs from the database is synchronised
+    In 26.3.3: reconciliation compares the number of active routes with the target replica count
+    and nothing else. A RUNNING route whose session has TERMINATED still counts as a replica: the
+    route stays RUNNING and the deployment READY, with nothing recorded. Routes are synchronised
+    with their sessions by the running-route check (check-running-routes), which moves such a
+    route to TERMINATING.
+
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is TERMINATED
+    When a reconcile-deployments cycle runs
+    Then route "r1" moves to TERMINATING
+
+  @RC-001 @error-case @as-implemented
+  Scenario: Reconciliation leaves a route whose session has ended as it is
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is TERMINATED
+    When a reconcile-deployments cycle runs
+    Then route "r1" stays RUNNING
+    And deployment "llama" stays READY
+    And nothing is recorded in the deployment history of "llama"
+    And nothing is recorded in the route history of "r1"
+
+  @RC-002 @error-case @divergence @absent-in-code
+  Scenario: An inference session that belongs to no deployment is terminated
+    In 26.3.3: no handler of the deployment or route layers looks for inference sessions without
+    a deployment or a route; reconciliation reads only the routes of READY deployments. Such a
+    session keeps running until someone terminates it.
+
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And an inference session "stray" belongs to no deployment and is RUNNING
+    When a reconcile-deployments cycle runs
+    Then session "stray" is being terminated
+
+  @RC-002 @error-case @as-implemented
+  Scenario: Reconciliation leaves an inference session that belongs to no deployment running
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And an inference session "stray" belongs to no deployment and is RUNNING
+    When a reconcile-deployments cycle runs
+    Then session "stray" is still RUNNING
+    And session "s1" is still RUNNING
+    And deployment "llama" stays READY
+
+  @RC-003 @error-case @divergence
+  Scenario: A replica without a route gets a route created
+    In 26.3.3: reconciliation creates no route. It reports the mismatch as a failure, "Mismatched
+    active routes", and the deployment coordinator moves the deployment to SCALING with a
+    NEED_RETRY record; the route is created by the scaling cycle that reconciliation requests.
+
+    Given deployment "llama" is READY with 2 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    When a reconcile-deployments cycle runs
+    Then a new route of deployment "llama" is waiting to be provisioned
+
+  Scenario Outline: A ready deployment whose active routes do not match its target goes back to SCALING
+    Given deployment "llama" is READY with <replicas>
+    And deployment "llama" has routes <routes> in RUNNING
+    When a reconcile-deployments cycle runs
+    Then deployment "llama" moves to SCALING
+    And the deployment history of "llama" records a NEED_RETRY of "reconcile-deployments" from READY to SCALING
+    And the last deployment history record of "llama" says "Mismatched active routes"
+    And the last deployment history record of "llama" carries the error code "model-service_read_invalid-parameters"
+    And a lifecycle notification says deployment "llama" went from READY to SCALING
+    And the next scaling-deployments cycle is requested
+    And no route of deployment "llama" is created
+    And routes <routes> stay RUNNING
+
+    @RC-003 @error-case @as-implemented
+    Examples: a replica without a route
+      | replicas   | routes |
+      | 2 replicas | "r1"   |
+
+    @RC-003 @edge-case @as-implemented
+    Examples: a route beyond the replicas
+      | replicas  | routes        |
+      | 1 replica | "r1" and "r2" |
+
+  @RC-003 @error-case @as-implemented
+  Scenario: The scaling cycle requested by reconciliation creates the missing route
+    Given deployment "llama" is READY with 2 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    When a reconcile-deployments cycle runs
+    And a scaling-deployments cycle runs if it has been requested
+    Then a new route of deployment "llama" is waiting to be provisioned
+    And deployment "llama" moves to READY
+
+  @RC-003 @error-case @as-implemented
+  Scenario: Reconciliation reports a mismatch with the expected and the actual route count
+    Given deployment "llama" is READY with 3 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    When the reconcile-deployments handler runs
+    Then deployment "llama" is reported as a failure with reason "Mismatched active routes"
+    And the failure of deployment "llama" says "Active route count does not match target replica count. (Expected 3 replicas, found 1)"
+
+  @RC-003 @edge-case
+  Scenario: A deployment with as many active routes as its target stays READY, unrecorded
+    The check succeeds, and reconciliation has no transition for a success.
+
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And the autoscaler has set deployment "llama" to 2 replicas
+    And deployment "llama" has route "r2" in UNHEALTHY
+    When a reconcile-deployments cycle runs
+    Then deployment "llama" stays READY
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"
+    And the next scaling-deployments cycle is not requested
+
+  @RC-003 @edge-case
+  Scenario: Reconciliation runs every 30 seconds and never on request
+    When the manager sets up its deployment and route timers
+    Then a reconcile-deployments cycle never runs on request
+    And a reconcile-deployments cycle is forced every 30 seconds, the first time after 10 seconds

@@ -1,0 +1,182 @@
+@route @database
+Feature: Check the health of routes (HealthCheckRouteHandler)
+  The "health-check-routes" handler looks at every route that has a session serving it (RUNNING,
+  HEALTH_CHECKING or UNHEALTHY) and reads the readiness the app proxy last reported for it. The
+  manager never probes a route itself: the app proxy probes each route, counts consecutive
+  failures against the model's own retry limit, and writes the result to Valkey. A fresh ready
+  report makes the route RUNNING, a fresh not-ready report makes it UNHEALTHY, and a route without
+  a report from the last 5 minutes goes to HEALTH_CHECKING, to be checked again on the next cycle.
+
+  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
+  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
+  them; their from-state is always the handler's first target state, HEALTHY, whatever state the
+  route was in.
+
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL; the app
+  proxy's reports are written through Backend.AI's own Valkey client on the scenario clock.
+
+  Background:
+    Given deployment "llama" is READY
+
+  @RH-001 @happy-path
+  Scenario: A route whose readiness check passes moves to RUNNING
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When a health-check-routes cycle runs
+    Then route "r1" moves to RUNNING
+    And the last route history record of "r1" says "health-check-routes completed successfully"
+
+  @RH-001 @happy-path
+  Scenario: A route whose readiness check passes is reported as a success
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When the health-check-routes handler runs
+    Then route "r1" is reported as a success
+
+  @RH-001 @edge-case
+  Scenario: The route history names the health check's first target state as the state a route left
+    A route that went from HEALTH_CHECKING (DEGRADED) to RUNNING (HEALTHY) is recorded as going
+    from HEALTHY to HEALTHY: the coordinator writes the handler's first target state as the
+    from-state of every record.
+
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When a health-check-routes cycle runs
+    Then the route history of "r1" records a SUCCESS of "health-check-routes" from HEALTHY to HEALTHY
+
+  @RH-001 @edge-case
+  Scenario: A RUNNING route that stays ready stays RUNNING, and each check is counted in its history
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy reports route "r1" ready
+    When a health-check-routes cycle runs 3 times
+    Then route "r1" stays RUNNING
+    And the route history of "r1" holds one record of "health-check-routes", made 3 times
+
+  @RH-001 @edge-case
+  Scenario: Routes that no session serves yet or any more are not health checked
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And deployment "llama" has route "r2" in TERMINATING
+    And deployment "llama" has route "r3" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    And the app proxy reports route "r2" ready
+    And the app proxy reports route "r3" ready
+    When a health-check-routes cycle runs
+    Then the health-check-routes handler was not given route "r1"
+    And the health-check-routes handler was not given route "r2"
+    And route "r1" stays PROVISIONING
+    And route "r2" stays TERMINATING
+    And route "r3" moves to RUNNING
+
+  @RH-001 @edge-case
+  Scenario: Health checks run every 5 seconds when requested and every minute regardless
+    When the manager sets up its deployment and route timers
+    Then a health-check-routes cycle runs every 5 seconds if it has been requested
+    And a health-check-routes cycle is forced every 1 minute, the first time after 20 seconds
+
+  @RH-002 @error-case @divergence
+  Scenario: A route whose endpoint does not respond moves to FAILED after the retries
+    In 26.3.3: the manager does not retry. The app proxy counts consecutive failed probes against
+    the model's retry limit before it reports a route not ready; on the first such report the
+    health check moves the route to UNHEALTHY, not FAILED (FAILED_TO_START). An UNHEALTHY route
+    is then evicted (RE-001) or becomes RUNNING again on a later ready report.
+
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" not ready
+    When a health-check-routes cycle runs
+    Then route "r1" moves to FAILED
+
+  @RH-002 @error-case @as-implemented
+  Scenario: A route the app proxy reports not ready moves to UNHEALTHY
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" not ready
+    When a health-check-routes cycle runs
+    Then route "r1" moves to UNHEALTHY
+    And the route history of "r1" records a FAILURE of "health-check-routes" from HEALTHY to UNHEALTHY
+    And the last route history record of "r1" says "Route health check failed."
+
+  @RH-002 @error-case @as-implemented
+  Scenario: A route the app proxy reports not ready is reported as a failed health check
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" not ready
+    When the health-check-routes handler runs
+    Then route "r1" is reported as a failure with reason "Route health check failed."
+
+  @RH-002 @error-case @as-implemented
+  Scenario: A RUNNING route becomes UNHEALTHY on the first not-ready report the manager reads
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy reports route "r1" not ready
+    When a health-check-routes cycle runs
+    Then route "r1" moves to UNHEALTHY
+
+  @RH-003 @error-case
+  Scenario: A RUNNING route whose readiness report is overdue goes back to HEALTH_CHECKING
+    The manager's view of a delayed response is a report older than 5 minutes: the route is not
+    failed but marked for checking again, and the next cycle reads the app proxy's next report.
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy last reported route "r1" ready 6 minutes ago
+    When a health-check-routes cycle runs
+    Then route "r1" moves to HEALTH_CHECKING
+    And the route history of "r1" records a SUCCESS of "health-check-routes" from HEALTHY to DEGRADED
+    And the last route history record of "r1" says "health-check-routes marked route as stale"
+
+  @RH-003 @error-case
+  Scenario: A HEALTH_CHECKING route whose readiness report is overdue waits for the next check
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy last reported route "r1" ready 6 minutes ago
+    When the health-check-routes handler runs
+    Then route "r1" is reported as stale
+
+  @RH-003 @edge-case
+  Scenario: An overdue not-ready report does not make a route UNHEALTHY
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy last reported route "r1" not ready 6 minutes ago
+    When a health-check-routes cycle runs
+    Then route "r1" moves to HEALTH_CHECKING
+
+  @RH-003 @edge-case
+  Scenario: A route the app proxy has not probed yet waits in HEALTH_CHECKING
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And route "r1" has a health record but has never been probed
+    When the health-check-routes handler runs
+    Then route "r1" is reported as stale
+
+  @RH-003 @edge-case
+  Scenario: A route without any health data waits in HEALTH_CHECKING
+    Given deployment "llama" has route "r1" in RUNNING
+    And there is no health data for route "r1"
+    When a health-check-routes cycle runs
+    Then route "r1" moves to HEALTH_CHECKING
+    And the last route history record of "r1" says "health-check-routes marked route as stale"
+
+  Scenario Outline: A readiness report counts as fresh for 5 minutes
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy last reported route "r1" ready <age> ago
+    When a health-check-routes cycle runs
+    Then route "r1" is now <state>
+
+    @RH-003 @edge-case
+    Examples:
+      | age         | state           |
+      | 299 seconds | RUNNING         |
+      | 300 seconds | RUNNING         |
+      | 301 seconds | HEALTH_CHECKING |
+
+  @RH-004 @happy-path @divergence @absent-in-code
+  Scenario: A route needs 3 consecutive passing checks before it moves to RUNNING
+    In 26.3.3: there is no success threshold. The model's health-check settings are interval,
+    path, max_retries, max_wait_time, expected_status_code and initial_delay; the manager reads
+    only the latest readiness, and one ready report moves a route to RUNNING (HEALTHY).
+
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When a health-check-routes cycle runs
+    Then route "r1" stays HEALTH_CHECKING
+
+  @RH-004 @happy-path @as-implemented
+  Scenario: An UNHEALTHY route becomes RUNNING again on its first passing check
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And the app proxy reports route "r1" ready
+    When a health-check-routes cycle runs
+    Then route "r1" moves to RUNNING
+    And the route history of "r1" records a SUCCESS of "health-check-routes" from HEALTHY to HEALTHY

@@ -1,0 +1,160 @@
+@route @database
+Feature: Provision routes (ProvisioningRouteHandler)
+  The "provision-routes" handler takes PROVISIONING routes, the replica slots the scaling handler
+  created for a deployment, and asks the scheduler for one inference session per route, as the
+  deployment's owner and in its scaling group. It links each route to the session it got and starts
+  the route's health record, which the app proxy fills in once it probes the session. The route
+  coordinator then moves the route to HEALTH_CHECKING and records the transition in the route
+  history. A route whose session cannot be requested moves to FAILED.
+
+  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
+  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
+  them; their from-state is always the handler's first target state, here PROVISIONING.
+
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL, with
+  Backend.AI's own Valkey client for health records; the scheduler takes session requests and
+  answers each with a PENDING inference session.
+
+  Background:
+    Given deployment "llama" is READY
+
+  @RP-001 @happy-path
+  Scenario: A provisioning route gets a session and moves to HEALTH_CHECKING
+    Given deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then an inference session is requested for route "r1" as the owner of deployment "llama"
+    And route "r1" is linked to the session requested for it
+    And route "r1" moves to HEALTH_CHECKING
+    And the route history of "r1" records a SUCCESS of "provision-routes" from PROVISIONING to DEGRADED
+
+  @RP-001 @happy-path
+  Scenario: A provisioned route waits for the app proxy's first readiness report
+    Given deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then route "r1" has a health record but no readiness report yet
+
+  @RP-001 @happy-path
+  Scenario: Every provisioning route of a deployment gets its own session
+    Given deployment "llama" has routes "r1", "r2" and "r3" in PROVISIONING
+    When the provision-routes handler runs
+    Then routes "r1", "r2" and "r3" are reported as successes
+    And an inference session is requested for route "r1" as the owner of deployment "llama"
+    And an inference session is requested for route "r2" as the owner of deployment "llama"
+    And an inference session is requested for route "r3" as the owner of deployment "llama"
+
+  @RP-001 @edge-case
+  Scenario: Only PROVISIONING routes are provisioned
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And deployment "llama" has route "r2" in HEALTH_CHECKING
+    When a provision-routes cycle runs
+    Then the provision-routes handler was not given route "r2"
+    And no session is requested for route "r2"
+    And route "r2" stays HEALTH_CHECKING
+
+  @RP-001 @edge-case
+  Scenario: Provisioning runs every 5 seconds when requested and every minute regardless
+    When the manager sets up its deployment and route timers
+    Then a provision-routes cycle runs every 5 seconds if it has been requested
+    And a provision-routes cycle is forced every 1 minute, the first time after 10 seconds
+
+  @RP-001 @edge-case
+  Scenario: A requested provisioning cycle provisions on the short timer
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And a provision-routes cycle has been requested
+    When a provision-routes cycle runs if it has been requested
+    Then route "r1" moves to HEALTH_CHECKING
+    And no further cycle is requested
+
+  @RP-001 @edge-case
+  Scenario: The short timer leaves provisioning routes alone when nothing requested a cycle
+    Given deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs if it has been requested
+    Then the cycle does nothing, as nothing requested it
+    And route "r1" stays PROVISIONING
+    And no session is requested for route "r1"
+
+  @RP-002 @edge-case @divergence
+  Scenario: A route whose session is still PREPARING remains PROVISIONING
+    In 26.3.3: provisioning never looks at the session's state. A route that already has a session
+    is reported as a success without a new request, and moves to HEALTH_CHECKING (DEGRADED) at
+    once. Waiting for the session to serve is the health check's part: the route stays
+    HEALTH_CHECKING until the app proxy reports it ready.
+
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is PREPARING
+    When a provision-routes cycle runs
+    Then route "r1" stays PROVISIONING
+
+  @RP-002 @edge-case @as-implemented
+  Scenario: A route whose session is still PREPARING moves on to HEALTH_CHECKING without a second session
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is PREPARING
+    When a provision-routes cycle runs
+    Then no session is requested for route "r1"
+    And route "r1" moves to HEALTH_CHECKING
+    And the route history of "r1" records a SUCCESS of "provision-routes" from PROVISIONING to DEGRADED
+    And session "s1" is still PREPARING
+
+  @RP-002 @edge-case @as-implemented
+  Scenario: A route leaves PROVISIONING while the session requested for it is still PENDING
+    Given deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then the session requested for route "r1" is still PENDING
+    And route "r1" moves to HEALTH_CHECKING
+
+  @RP-003 @error-case @divergence
+  Scenario: A route whose session has TERMINATED moves to FAILED
+    In 26.3.3: provisioning never looks at the session's state, so a route whose session already
+    ended moves to HEALTH_CHECKING (DEGRADED) like any provisioned route. The dead session is
+    noticed later by check-running-routes, which moves the route to TERMINATING (RR-003). A route
+    becomes FAILED (FAILED_TO_START) only when its session cannot be requested.
+
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is TERMINATED
+    When a provision-routes cycle runs
+    Then route "r1" moves to FAILED
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A route whose session has TERMINATED still moves on to HEALTH_CHECKING
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is TERMINATED
+    When a provision-routes cycle runs
+    Then no session is requested for route "r1"
+    And route "r1" moves to HEALTH_CHECKING
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A route whose session the scheduler refuses moves to FAILED
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And the scheduler refuses new sessions, saying "no resource policy allows it"
+    When a provision-routes cycle runs
+    Then route "r1" moves to FAILED
+    And route "r1" has no session
+    And the route history of "r1" records a FAILURE of "provision-routes" from PROVISIONING to FAILED_TO_START
+    And the last route history record of "r1" says "Failed to provision"
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A refused session request is reported with the scheduler's answer
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And the scheduler refuses new sessions, saying "no resource policy allows it"
+    When the provision-routes handler runs
+    Then route "r1" is reported as a failure with reason "Failed to provision"
+    And the failure of route "r1" says "no resource policy allows it"
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A route of a deployment that is being destroyed moves to FAILED
+    Given deployment "phi" is DESTROYING
+    And deployment "phi" has route "r2" in PROVISIONING
+    When a provision-routes cycle runs
+    Then no session is requested for route "r2"
+    And route "r2" moves to FAILED
+    And the route history of "r2" records a FAILURE of "provision-routes" from PROVISIONING to FAILED_TO_START
+    And the last route history record of "r2" carries the error code "model-service_read_not-found"
+
+  @RP-003 @error-case @as-implemented
+  Scenario: One route that cannot be provisioned does not hold back the others
+    Given deployment "phi" is DESTROYED
+    And deployment "phi" has route "r2" in PROVISIONING
+    And deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then route "r1" moves to HEALTH_CHECKING
+    And route "r2" moves to FAILED

@@ -1,0 +1,127 @@
+@route @database
+Feature: Evict unhealthy routes (RouteEvictionHandler)
+  The "evict-routes" handler takes UNHEALTHY routes and sends to TERMINATING those whose scaling
+  group cleans up routes in that state. Each scaling group lists the route states it cleans up in
+  its scheduler options; a new scaling group cleans up unhealthy routes. A route the scaling group
+  keeps stays UNHEALTHY, untouched, until the health check sees it ready again. Termination itself,
+  and the session's end, is the terminate-routes handler's work.
+
+  The BEP's words RUNNING and EVICTING: RUNNING is bound to 26.3.3's HEALTHY; there is no EVICTING
+  route state (support/vocabulary.py).
+
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL; which
+  routes a scaling group cleans up is read from its row by the repository.
+
+  Background:
+    Given deployment "llama" is READY
+
+  @RE-001 @happy-path @divergence
+  Scenario: An UNHEALTHY route is moved to EVICTING and its traffic is blocked
+    In 26.3.3: there is no EVICTING route state. An UNHEALTHY route that its scaling group cleans
+    up goes straight to TERMINATING, and only its state changes: its traffic ratio and traffic
+    status stay as they were until the route's session ends and the app proxy is told the routes
+    changed.
+
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And route "r1" is served by session "s1", which is RUNNING
+    When an evict-routes cycle runs
+    Then route "r1" moves to EVICTING
+    And route "r1" no longer receives traffic
+
+  @RE-001 @happy-path @as-implemented
+  Scenario: An UNHEALTHY route is moved to TERMINATING, its traffic settings untouched
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And route "r1" is served by session "s1", which is RUNNING
+    When an evict-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And the route history of "r1" records a SUCCESS of "evict-routes" from UNHEALTHY to TERMINATING
+    And route "r1" still receives traffic
+    And session "s1" is still RUNNING
+
+  @RE-001 @happy-path @as-implemented
+  Scenario: An UNHEALTHY route its scaling group cleans up is reported as a success
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    When the evict-routes handler runs
+    Then route "r1" is reported as a success
+
+  Scenario Outline: Which UNHEALTHY routes are evicted follows the scaling group's cleanup setting
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And the scaling group cleans up routes that are <cleaned up>
+    When an evict-routes cycle runs
+    Then route "r1" is now <state>
+
+    @RE-001 @edge-case @as-implemented
+    Examples:
+      | cleaned up             | state       |
+      | unhealthy              | TERMINATING |
+      | unhealthy and degraded | TERMINATING |
+      | degraded               | UNHEALTHY   |
+      | evicting               | UNHEALTHY   |
+
+  @RE-001 @edge-case @as-implemented
+  Scenario: A scaling group that cleans up no routes keeps its UNHEALTHY routes
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And the scaling group cleans up no routes
+    When the evict-routes handler runs
+    Then route "r1" is not reported
+    And route "r1" stays UNHEALTHY
+    And nothing is recorded in the route history of "r1"
+
+  @RE-001 @edge-case @as-implemented
+  Scenario: Only UNHEALTHY routes are considered for eviction
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And deployment "llama" has route "r2" in UNHEALTHY
+    And the scaling group cleans up routes that are unhealthy and degraded
+    When an evict-routes cycle runs
+    Then the evict-routes handler was not given route "r1"
+    And route "r1" stays HEALTH_CHECKING
+    And route "r2" moves to TERMINATING
+
+  @RE-001 @edge-case @as-implemented
+  Scenario: Eviction runs every minute and never on request
+    When the manager sets up its deployment and route timers
+    Then an evict-routes cycle is forced every 1 minute, the first time after 30 seconds
+    And an evict-routes cycle never runs on request
+
+  @RE-002 @happy-path @divergence
+  Scenario: The traffic of an evicted route is redistributed to the remaining RUNNING routes
+    In 26.3.3: eviction never looks at the other routes of the deployment. The evicted route moves
+    to TERMINATING with its traffic settings unchanged, and the app proxy is told nothing; it
+    learns the new route list only when the evicted route's session ends (the scheduler's
+    transition hook). Replacing the route is the deployment's scaling and reconciliation's work.
+
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And deployment "llama" has routes "r2" and "r3" in RUNNING
+    When an evict-routes cycle runs
+    Then route "r1" no longer receives traffic
+    And the app proxy is told that the routes of endpoint "llama" changed
+
+  @RE-002 @happy-path @as-implemented
+  Scenario: Evicting a route leaves the other routes of the deployment as they were
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And deployment "llama" has routes "r2" and "r3" in RUNNING
+    When an evict-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And routes "r2" and "r3" stay RUNNING
+    And route "r2" still receives traffic
+    And nothing is recorded in the route history of "r2"
+    And the app proxy is told nothing
+
+  @RE-003 @edge-case @divergence @absent-in-code
+  Scenario: Evicting the last route of a deployment raises a warning that the service is down
+    In 26.3.3: the last route is evicted like any other. Nothing is logged above the information
+    level and no notification is sent; the deployment stays READY, and the only notifications the
+    deployment coordinator sends are those of a deployment's own lifecycle changes.
+
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    When an evict-routes cycle runs
+    Then a warning says that deployment "llama" has no route left to serve it
+
+  @RE-003 @edge-case @as-implemented
+  Scenario: The last route of a deployment is evicted without a warning
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    When an evict-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And deployment "llama" stays READY
+    And no warning is raised about deployment "llama"
+    And no lifecycle notification is sent for deployment "llama"

@@ -1,0 +1,150 @@
+@route @database
+Feature: Watch the sessions of running routes (RunningRouteHandler)
+  The "check-running-routes" handler looks at every route that has left provisioning and is not
+  being terminated (RUNNING, HEALTH_CHECKING, UNHEALTHY and FAILED) and at the session that serves
+  it. A route whose session is still alive keeps its state: its health is the health check's
+  business. A route whose session has ended (TERMINATED, ERROR or CANCELLED), or that has no
+  session at all, is sent to TERMINATING, which also sweeps away FAILED routes.
+
+  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
+  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
+  them; their from-state is always the handler's first target state, DEGRADED, whatever state the
+  route was in.
+
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL.
+
+  Background:
+    Given deployment "llama" is READY
+
+  @RR-001 @happy-path
+  Scenario: A RUNNING route whose health check passes and whose session runs remains RUNNING
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the app proxy reports route "r1" ready
+    When a check-running-routes cycle runs
+    Then route "r1" stays RUNNING
+    And nothing is recorded in the route history of "r1"
+
+  @RR-001 @happy-path
+  Scenario: A route whose session runs is reported as a success
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    When the check-running-routes handler runs
+    Then route "r1" is reported as a success
+
+  Scenario Outline: A route keeps its state while its session is <status>
+    Given deployment "llama" has route "r1" in <state>
+    And route "r1" is served by session "s1", which is <status>
+    When a check-running-routes cycle runs
+    Then route "r1" stays <state>
+    And session "s1" is still <status>
+
+    @RR-001 @edge-case
+    Examples:
+      | state           | status     |
+      | HEALTH_CHECKING | PREPARING  |
+      | HEALTH_CHECKING | PENDING    |
+      | UNHEALTHY       | RUNNING    |
+      | RUNNING         | RESTARTING |
+
+  @RR-001 @edge-case
+  Scenario: Routes still provisioning or already terminating are not watched
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And deployment "llama" has route "r2" in TERMINATING
+    And route "r2" is served by session "s2", which is TERMINATED
+    And deployment "llama" has route "r3" in RUNNING
+    And route "r3" is served by session "s3", which is RUNNING
+    When a check-running-routes cycle runs
+    Then the check-running-routes handler was not given route "r1"
+    And the check-running-routes handler was not given route "r2"
+    And route "r2" stays TERMINATING
+
+  @RR-001 @edge-case
+  Scenario: Running routes are watched every 10 seconds when requested and every minute regardless
+    When the manager sets up its deployment and route timers
+    Then a check-running-routes cycle runs every 10 seconds if it has been requested
+    And a check-running-routes cycle is forced every 1 minute, the first time after 10 seconds
+
+  @RR-002 @error-case @divergence
+  Scenario: A RUNNING route whose health checks keep failing moves to UNHEALTHY
+    In 26.3.3: check-running-routes looks only at the route's session and never at its health, so
+    the route stays RUNNING (HEALTHY) while its session runs. Failed health checks are the
+    health-check-routes handler's: it moves the route to UNHEALTHY on the first not-ready report,
+    after the app proxy has counted the consecutive failures itself (RH-002).
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the app proxy reports route "r1" not ready
+    When a check-running-routes cycle runs
+    Then route "r1" moves to UNHEALTHY
+
+  @RR-002 @error-case @as-implemented
+  Scenario: Watching running routes leaves a failing RUNNING route alone while its session runs
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the app proxy reports route "r1" not ready
+    When the check-running-routes handler runs
+    Then route "r1" is reported as a success
+
+  Scenario Outline: A route whose session ended as <status> moves to TERMINATING
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is <status>
+    When a check-running-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And the route history of "r1" records a FAILURE of "check-running-routes" from DEGRADED to TERMINATING
+    And the last route history record of "r1" says "Route session is in terminal state."
+
+    @RR-003 @happy-path
+    Examples:
+      | status     |
+      | TERMINATED |
+      | ERROR      |
+      | CANCELLED  |
+
+  @RR-003 @happy-path
+  Scenario: A route whose session has terminated is reported with the session's status
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And route "r1" is served by session "s1", which is TERMINATED
+    When the check-running-routes handler runs
+    Then route "r1" is reported as a failure with reason "Route session is in terminal state."
+    And the failure of route "r1" says "Route session is in terminal state. (Session status: TERMINATED)"
+
+  @RR-003 @edge-case
+  Scenario: A FAILED route without a session is swept to TERMINATING
+    Given deployment "llama" has route "r1" in FAILED
+    When a check-running-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And the last route history record of "r1" says "No session associated with route."
+    And the last route history record of "r1" carries the error code "model-service_read_not-found"
+
+  @RR-003 @edge-case
+  Scenario: Only the route whose session ended is sent to TERMINATING
+    Given deployment "llama" has routes "r1" and "r2" in RUNNING
+    And route "r1" is served by session "s1", which is TERMINATED
+    And route "r2" is served by session "s2", which is RUNNING
+    When a check-running-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And route "r2" stays RUNNING
+    And nothing is recorded in the route history of "r2"
+
+  @RR-004 @happy-path @divergence
+  Scenario: A route whose traffic weight was updated has the routing table refreshed
+    In 26.3.3: no route handler reads or writes traffic weights. check-running-routes only looks at
+    the session, so the app proxy is told nothing. The app proxy learns a deployment's routes when
+    a route's session starts or ends (the scheduler's transition hooks) and when a user changes a
+    route's traffic through the model-serving API.
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the traffic ratio of route "r1" has been changed to 0.5
+    When a check-running-routes cycle runs
+    Then the app proxy is told that the routes of endpoint "llama" changed
+
+  @RR-004 @happy-path @as-implemented
+  Scenario: Watching running routes leaves traffic weights and the routing table alone
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the traffic ratio of route "r1" has been changed to 0.5
+    When a check-running-routes cycle runs
+    Then the traffic ratio of route "r1" is still 0.5
+    And the app proxy is told nothing

@@ -1,0 +1,178 @@
+@route @database
+Feature: Sync running routes to service discovery (ServiceDiscoverySyncHandler)
+  The "service-discovery-sync" handler publishes where Prometheus can scrape each model service:
+  once a minute it sends the service-discovery backend the full set of RUNNING routes that have a
+  session whose kernel serves an inference port, with the kernel's host and port, the metrics
+  path and labels naming the runtime, the deployment, its owner and its project. The backend
+  replaces what it held with that set, so a route missing from it is removed. The handler changes
+  no route state and records nothing in the route history.
+
+  The BEP's word RUNNING is bound to 26.3.3's HEALTHY (support/vocabulary.py).
+
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL; which
+  routes have a kernel with an inference port is decided by the repository's query. The
+  service-discovery backend records each sync and can be made unreachable.
+
+  Background:
+    Given deployment "llama" is READY
+
+  @SD-001 @happy-path
+  Scenario: A RUNNING route is registered in service discovery at its kernel's inference port
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And service discovery labels route "r1" with the runtime variant, owner and project of deployment "llama"
+    And route "r1" stays RUNNING
+    And nothing is recorded in the route history of "r1"
+
+  @SD-001 @happy-path
+  Scenario: The RUNNING routes of every deployment are registered in one sync
+    Given deployment "phi" is READY
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And deployment "phi" has route "r2" in RUNNING
+    And route "r2" is served by session "s2", which is RUNNING
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And service discovery holds route "r2" of deployment "phi" at "s2.kernels" port 8000
+
+  @SD-001 @edge-case
+  Scenario: The sync reports nothing about the routes it registers
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    When the service-discovery-sync handler runs
+    Then route "r1" is not reported
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+
+  @SD-001 @edge-case
+  Scenario: A route that is not yet RUNNING is not registered
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And deployment "llama" has route "r2" in HEALTH_CHECKING
+    And route "r2" is served by session "s2", which is RUNNING
+    When a service-discovery-sync cycle runs
+    Then the service-discovery-sync handler was not given route "r2"
+    And service discovery does not hold route "r2"
+
+  @SD-001 @edge-case
+  Scenario: A RUNNING route without a session is not registered
+    Given deployment "llama" has routes "r1" and "r2" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And service discovery does not hold route "r2"
+
+  @SD-001 @edge-case
+  Scenario: A RUNNING route whose kernel has no inference port is not registered
+    Given deployment "llama" has routes "r1" and "r2" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And route "r2" is served by session "s2", whose kernel has no inference port
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And service discovery does not hold route "r2"
+
+  @SD-001 @edge-case
+  Scenario: Routes are synced to service discovery every minute and never on request
+    When the manager sets up its deployment and route timers
+    Then a service-discovery-sync cycle is forced every 1 minute, the first time after 30 seconds
+    And a service-discovery-sync cycle never runs on request
+
+  @SD-002 @happy-path @as-implemented
+  Scenario: A TERMINATED route is removed from service discovery by the next sync
+    Given deployment "llama" has route "r1" in TERMINATED
+    And deployment "llama" has route "r2" in RUNNING
+    And route "r2" is served by session "s2", which is RUNNING
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And service discovery holds route "r2" of deployment "llama" at "s2.kernels" port 8000
+    When a service-discovery-sync cycle runs
+    Then service discovery no longer holds route "r1"
+    And service discovery holds route "r2" of deployment "llama" at "s2.kernels" port 8000
+
+  @SD-002 @edge-case @divergence @defect
+  Scenario: The last RUNNING route is removed from service discovery once it is TERMINATED
+    In 26.3.3: routes leave service discovery only as a side effect of the next sync, which sends
+    the full set of RUNNING routes. When no route is RUNNING any more, the coordinator stops before
+    the handler (it has nothing to process) and the backend is not contacted, so the terminated
+    route's entry stays.
+
+    Risk: Prometheus keeps scraping the address of a kernel that is gone (with the etcd backend, which has no TTL, until some route is RUNNING again; with Redis for up to 5 minutes), and may scrape another container that later gets the same host port under the deleted route's labels.
+
+    Given deployment "llama" has route "r1" in TERMINATED
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    When a service-discovery-sync cycle runs
+    Then service discovery no longer holds route "r1"
+
+  @SD-002 @edge-case @as-implemented
+  Scenario: When no route is RUNNING, service discovery is not contacted and keeps its entries
+    Given deployment "llama" has route "r1" in TERMINATED
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    When a service-discovery-sync cycle runs
+    Then service discovery is not contacted
+    And service discovery still holds route "r1"
+
+  @SD-002 @edge-case @as-implemented
+  Scenario: When no RUNNING route has a session, service discovery is not contacted
+    Given deployment "llama" has route "r1" in TERMINATED
+    And deployment "llama" has route "r2" in RUNNING
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    When a service-discovery-sync cycle runs
+    Then service discovery is not contacted
+    And service discovery still holds route "r1"
+
+  @SD-002 @edge-case @as-implemented
+  Scenario: When no RUNNING route serves an inference port, service discovery is not contacted
+    Given deployment "llama" has route "r1" in TERMINATED
+    And deployment "llama" has route "r2" in RUNNING
+    And route "r2" is served by session "s2", whose kernel has no inference port
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    When a service-discovery-sync cycle runs
+    Then service discovery is not contacted
+    And service discovery still holds route "r1"
+
+  @SD-003 @happy-path @divergence
+  Scenario: A route whose traffic weight changed has its discovery metadata refreshed
+    In 26.3.3: the metadata sent to service discovery carries no traffic weight: only the route,
+    the service name, the kernel's host and port, the metrics path and the labels (runtime
+    variant, deployment, owner, project). A changed weight never reaches service discovery.
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+    And the traffic ratio of route "r1" has been changed to 0.5
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" with traffic weight 0.5
+
+  @SD-003 @happy-path @as-implemented
+  Scenario: Each sync rewrites the host and port of every RUNNING route
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And service discovery holds route "r1" of deployment "llama" at "old-host.kernels" port 9000
+    When a service-discovery-sync cycle runs
+    Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
+
+  @SD-004 @error-case @divergence
+  Scenario: A sync that cannot reach service discovery is queued for a retry
+    In 26.3.3: there is no retry queue. The backend's error propagates out of the coordinator's
+    cycle (the handler's post-processing, which would log failed routes, never runs), nothing is
+    requested, and the next attempt is the next one-minute cycle, which sends the full set again.
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And the service-discovery backend is unreachable
+    When a service-discovery-sync cycle runs
+    Then the cycle completes
+    And the next service-discovery-sync cycle is requested
+
+  @SD-004 @error-case @as-implemented
+  Scenario: A sync that cannot reach service discovery ends the cycle with the backend's error
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And service discovery holds route "r1" of deployment "llama" at "old-host.kernels" port 9000
+    And the service-discovery backend is unreachable
+    When a service-discovery-sync cycle runs
+    Then the cycle ends with the error "the service-discovery backend does not answer"
+    And service discovery holds route "r1" of deployment "llama" at "old-host.kernels" port 9000
+    And route "r1" stays RUNNING
+    And nothing is recorded in the route history of "r1"
+    And no further cycle is requested
