@@ -360,6 +360,10 @@ class ServingWorld:
     def bind_session(self, route: str, session: str) -> None:
         self._route_row(route).values["session"] = self.session(session)
 
+    def add_rows(self, *rows: Row) -> None:
+        """Rows of other tables the scenario needs (agents, say), written with the rest."""
+        self._pending_rows.extend(rows)
+
     def set_scaling_group(self, **options: Any) -> None:
         self.scaling_group_options.update(options)
 
@@ -520,32 +524,26 @@ class ServingWorld:
     # -- faults at the boundaries ----------------------------------------------------------------------
 
     async def refuse_route_updates(self, message: str) -> None:
-        """The database refuses every change to a route's row (a trigger raising), until the
-        scenario ends: what the repository meets when it cannot write routes."""
-        function = f"refuse_route_updates_{uuid.uuid4().hex[:8]}"
-        await self.write(
-            sa.text(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-                    f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"),
-            sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON routings FOR EACH ROW EXECUTE FUNCTION {function}()"),
-        )
-
-        async def drop() -> None:
-            await self.write(sa.text(f"DROP TRIGGER {function} ON routings"), sa.text(f"DROP FUNCTION {function}()"))
-
-        self._cleanups.append(drop)
+        """The database refuses every change to a route's row until the scenario ends: what the
+        repository meets when it cannot write routes."""
+        await self._refuse_updates("routings", message)
 
     async def refuse_session_updates(self, message: str) -> None:
-        """The database refuses every change to a session's row, until the scenario ends: what the
+        """The database refuses every change to a session's row until the scenario ends: what the
         scheduling controller meets when it cannot mark sessions for termination."""
-        function = f"refuse_session_updates_{uuid.uuid4().hex[:8]}"
+        await self._refuse_updates("sessions", message)
+
+    async def _refuse_updates(self, table: str, message: str) -> None:
+        """A trigger raising on every UPDATE of ``table``, dropped when the scenario ends."""
+        function = f"refuse_{table}_updates_{uuid.uuid4().hex[:8]}"
         await self.write(
             sa.text(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
                     f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"),
-            sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION {function}()"),
+            sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"),
         )
 
         async def drop() -> None:
-            await self.write(sa.text(f"DROP TRIGGER {function} ON sessions"), sa.text(f"DROP FUNCTION {function}()"))
+            await self.write(sa.text(f"DROP TRIGGER {function} ON {table}"), sa.text(f"DROP FUNCTION {function}()"))
 
         self._cleanups.append(drop)
 

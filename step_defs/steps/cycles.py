@@ -31,6 +31,12 @@ async def cycle_runs(world: CoordinatorWorld, name: str) -> None:
     await world.run_cycle(name)
 
 
+@when(phrase("an {name:Name} cycle runs"))
+async def cycle_runs_an(world: CoordinatorWorld, name: str) -> None:
+    """The same, for names read with "an" (an evict-routes cycle)."""
+    await world.run_cycle(name)
+
+
 @when(phrase("a {name:Name} cycle runs if it has been requested"))
 async def requested_cycle_runs(world: CoordinatorWorld, name: str) -> None:
     await world.run_cycle(name, only_if_requested=True)

@@ -7,7 +7,7 @@ from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
-from support.bdd import given, then, when
+from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
@@ -43,15 +43,6 @@ def orphaned_session(world: ServingWorld, session: str, status: SessionStatus) -
 @given("the database refuses changes to routes")
 async def routes_read_only(world: ServingWorld) -> None:
     await world.refuse_route_updates("changes to routes are refused")
-
-
-# -- When ------------------------------------------------------------------------------------------
-
-
-@when(phrase("an {name:Name} cycle runs"))
-async def cycle_runs_an(world: ServingWorld, name: str) -> None:
-    """The same as 'a {name} cycle runs' (cycles.py), for names read with "an" (evict-routes)."""
-    await world.run_cycle(name)
 
 
 # -- Then: lifecycle -------------------------------------------------------------------------------
@@ -90,14 +81,6 @@ async def replicas_unchanged(world: ServingWorld, name: str) -> None:
 
 
 # -- Then: the routes a deployment handler created or retired --------------------------------------
-
-
-@then(phrase('a new route of deployment "{name:Name}" is waiting to be provisioned'))
-async def one_new_route(world: ServingWorld, name: str) -> None:
-    # routes.py is loaded as a plugin of its own (conftest.py); imported here, once it is loaded.
-    from step_defs.steps.routes import new_routes
-
-    await new_routes(world, 1, name)
 
 
 @then(phrase('fewer than {count:d} new routes of deployment "{name:Name}" are created in one cycle'))

@@ -162,6 +162,11 @@ async def new_routes(world: ServingWorld, count: int, deployment: str) -> None:
         )
 
 
+@then(phrase('a new route of deployment "{deployment:Name}" is waiting to be provisioned'))
+async def one_new_route(world: ServingWorld, deployment: str) -> None:
+    await new_routes(world, 1, deployment)
+
+
 @then(phrase('no route of deployment "{deployment:Name}" is created'))
 async def no_new_routes(world: ServingWorld, deployment: str) -> None:
     await new_routes(world, 0, deployment)

@@ -17,7 +17,7 @@ def capacity_exhausted(world: ServingWorld) -> None:
     rows = agent_rows(AgentRowFactory(id="a1", available_slots=slots(4, 8), occupied_slots=slots(4, 8)))
     for row in rows[1:]:
         row.values["used"] = row.values["capacity"]
-    world._pending_rows.extend(rows)
+    world.add_rows(*rows)
 
 
 @given(phrase('the scheduler refuses new sessions, saying "{reason:Name}"'))
