@@ -44,7 +44,6 @@ from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.scaling_group import ScalingGroupOpts
 from ai.backend.manager.repositories.deployment import DeploymentRepository
-from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
 from ai.backend.manager.sokovan.deployment.deployment_controller import (
     DeploymentController,
@@ -58,6 +57,7 @@ from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
 from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import SchedulingControllerArgs
 
+from support.coordinator_world import SchedulerRepositoryOnScenarioClock
 from support.database.fixtures import ScenarioDatabase
 from support.database.locks import WatchedAdvisoryLocks
 from support.database.reads import DatabaseReader
@@ -75,21 +75,13 @@ from support.fakes.waits import retry_waits_on
 from support.scheduler_world import Names
 
 
-class _OnScenarioClock:
-    """Mixed into a real repository: only the database time it reports is the scenario's."""
+class DeploymentRepositoryOnScenarioClock(DeploymentRepository):
+    """The real repository; only the database time it reports is the scenario's."""
 
     _scenario_clock: FakeClock
 
     async def get_db_now(self) -> datetime:
         return self._scenario_clock.now
-
-
-class DeploymentRepositoryOnScenarioClock(_OnScenarioClock, DeploymentRepository):
-    pass
-
-
-class SchedulerRepositoryOnScenarioClock(_OnScenarioClock, SchedulerRepository):
-    pass
 
 
 @dataclass
@@ -172,9 +164,7 @@ class ServingWorld:
 
     @cached_property
     def scheduler_repository(self) -> SchedulerRepositoryOnScenarioClock:
-        repository = SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config)  # type: ignore[arg-type]
-        repository._scenario_clock = self.clock
-        return repository
+        return SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config, clock=self.clock)  # type: ignore[arg-type]
 
     @cached_property
     def scheduling_controller(self) -> SchedulerTakingSessionRequests:
