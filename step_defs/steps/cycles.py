@@ -129,3 +129,14 @@ def forced_every(world: CoordinatorWorld, name: str, interval, delay) -> None:
 def never_on_request(world: CoordinatorWorld, name: str) -> None:
     timer = _timer(world, name, "process_if_needed")
     assert timer is None, f"the {timer.name} timer runs a {name} cycle on request every {timer.interval} s"
+
+
+@then(phrase("an {name:Name} cycle is forced every {interval:Duration}, the first time after {delay:Duration}"))
+def an_forced_every(world: CoordinatorWorld, name: str, interval, delay) -> None:
+    """The same, for names read with "an" (an evict-routes cycle)."""
+    forced_every(world, name, interval, delay)
+
+
+@then(phrase("an {name:Name} cycle never runs on request"))
+def an_never_on_request(world: CoordinatorWorld, name: str) -> None:
+    never_on_request(world, name)

@@ -16,7 +16,6 @@ from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
-from step_defs.steps import cycles
 
 ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
 
@@ -268,19 +267,6 @@ def _reported(world: ServingWorld, route: str) -> str:
         error = report.errors[wanted]
         return f"route {route!r} is reported as a failure: {error.reason!r} ({error.error_detail})"
     return f"the {report.handler} handler does not report route {route!r}"
-
-
-# -- timers of cycles whose names call for "an" (the "an ... cycle runs" step is in deployments.py) ----
-
-
-@then(phrase("an {name:Name} cycle is forced every {interval:Duration}, the first time after {delay:Duration}"))
-def forced_every(world: ServingWorld, name: str, interval, delay) -> None:
-    cycles.forced_every(world, name, interval, delay)
-
-
-@then(phrase("an {name:Name} cycle never runs on request"))
-def never_on_request(world: ServingWorld, name: str) -> None:
-    cycles.never_on_request(world, name)
 
 
 # -- Then: warnings about a deployment left without routes -----------------------------------------
