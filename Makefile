@@ -1,7 +1,14 @@
 # BEP-1033 executable specification: `make test` and `make report` are all a fresh clone needs.
 #
-#   make test     set up .venv, run every scenario with its checks, coverage gate, traceability
-#   make report   the same run, plus the Allure 3 HTML report and reports/bep-traceability.md
+#   make test     set up .venv, run every scenario with its checks: coverage floors, traceability,
+#                 then a summary table by BEP family
+#   make report   the same run, plus the conformance page and the Allure 3 report (browsable and
+#                 single-file), with history kept in reports/history.jsonl
+#   make publish  rebuild those pages from the last run's results, without running the suite
+#   make browser-check   open the published pages in headless Chromium and check them
+#
+# TAGS selects scenarios by their Gherkin tags (pytest marker expression, '@' optional):
+#   make test TAGS="CP-002 or @divergence"
 #
 # Python 3.13 is found in this order: PYTHON=... on the command line, a working `python3.13`
 # on PATH, then pyenv's versions directory.
@@ -16,11 +23,16 @@ STAMP := $(VENV)/.installed-from-lock
 ALLURE := node_modules/.bin/allure
 REPORTS := reports
 RESULTS := $(REPORTS)/allure-results
-HTML := $(REPORTS)/allure-report
 
+SELECT := $(if $(TAGS),-m "$(subst @,,$(TAGS))")
+SELECTION := $(if $(TAGS),--selection)
 PYTEST_RUN = $(VPY) -m pytest -q \
 	--cov --cov-report=json:$(REPORTS)/coverage.json --cov-report= \
-	--bep-results=$(REPORTS)/bep-results.json
+	--bep-results=$(REPORTS)/bep-results.json --alluredir=$(RESULTS) $(SELECT)
+# Runs the suite, then support.reporting.finish with the suite's exit status ($(1): extra flags).
+RUN_AND_FINISH = mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(REPORTS)/bep-results.json; \
+	$(PYTEST_RUN) || status=$$?; \
+	$(VPY) -m support.reporting.finish --suite-status=$${status:-0} $(SELECTION) $(1)
 
 IS_PY313 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'
 
@@ -35,23 +47,19 @@ define find_python
 	done; exit 1
 endef
 
-.PHONY: test report env tools lock clean database
+.PHONY: test report publish browser-check env tools lock clean database
 
 test: env database
-	@mkdir -p $(REPORTS)
-	$(PYTEST_RUN)
-	@$(VPY) -m support.coverage_gate $(REPORTS)/coverage.json
-	@$(VPY) -m support.traceability $(REPORTS)/bep-results.json $(REPORTS)/bep-traceability.md
+	@$(call RUN_AND_FINISH,)
 
 report: env tools database
-	@mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(HTML)
-	$(PYTEST_RUN) --alluredir=$(RESULTS) || status=$$?; \
-	  $(VPY) -m support.allure_environment $(RESULTS); \
-	  $(ALLURE) generate $(RESULTS) --output $(HTML) >/dev/null; \
-	  $(VPY) -m support.traceability $(REPORTS)/bep-results.json $(REPORTS)/bep-traceability.md --quiet; \
-	  echo "Allure report:        $(CURDIR)/$(HTML)/index.html  (serve it: $(ALLURE) open $(HTML))"; \
-	  echo "BEP traceability:     $(CURDIR)/$(REPORTS)/bep-traceability.md"; \
-	  exit $${status:-0}
+	@$(call RUN_AND_FINISH,--report)
+
+publish: env tools
+	@$(VPY) -m support.reporting.finish --report $(SELECTION)
+
+browser-check: env
+	@$(VPY) -m support.reporting.browser_check
 
 env: $(STAMP)
 

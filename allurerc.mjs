@@ -1,32 +1,87 @@
-// Allure 3 configuration for `make report` (read by `allure generate`).
-// Results are grouped like the BEP (section > handler > scenario ID), and the BEP expectations that
-// Backend.AI 26.3.3 does not meet (strict expected failures, shown by Allure as "skipped" with an
-// XFAIL message) get a category of their own instead of looking like skipped tests.
+// Allure 3 configuration for `make report` (read by `allure generate`; see support/reporting/).
+//
+// One generation writes two renderings of the same results, both with the Awesome plugin:
+//   awesome  the browsable report        -> moved to reports/allure-report/
+//   mailable the same report as one file -> moved to reports/bep-1033-report.html
+// support/reporting/publish.py then moves them into place and strips Awesome's analytics script.
+//
+// Results are grouped like the BEP: section (epic) > handler (feature) > "ID — title" (story).
+// Divergent BEP expectations are strict expected failures: Allure shows them as "skipped" with an
+// "XFAIL BEP ..." message, and the categories below sort them by the Gherkin tags the plugin
+// records as `tag` labels (@defect, @absent-in-code, @divergence). First match wins.
+import { readFileSync } from "node:fs";
+
+// Written by `python -m support.reporting.environment` before generation.
+const run = (() => {
+  try {
+    return JSON.parse(readFileSync("reports/run-info.json", "utf8"));
+  } catch {
+    return { sut: "backend.ai-manager", sutVersion: "?" };
+  }
+})();
+
+const reportName = `BEP-1033 conformance of Sokovan: ${run.sut} ${run.sutVersion}`;
+const tag = (name) => ({ tag: new RegExp(`^${name}$`) });
+const awesome = {
+  reportName,
+  groupBy: ["epic", "feature", "story"],
+  defaultSortBy: "name,asc",
+  reportLanguage: "en",
+};
+
 export default {
-  name: "BEP-1033 Sokovan handler scenarios (backend.ai-manager 26.3.3)",
-  output: "reports/allure-report",
+  name: reportName,
+  output: "reports/allure-build",
+  historyPath: "reports/history.jsonl",
+  historyLimit: 20,
+  // One trend point per suite run: `make publish` of results already published does not add another.
+  appendHistory: process.env.BEP_APPEND_HISTORY !== "0",
+  // The conformance page, readable from the report's overview (Globals > attachments).
+  globalAttachments: ["reports/conformance.html"],
   plugins: {
-    awesome: {
-      options: {
-        reportName: "BEP-1033 Sokovan handler scenarios",
-        singleFile: false,
-        groupBy: ["epic", "feature", "story"],
-        defaultSortBy: "name,asc",
-      },
-    },
+    awesome: { options: { ...awesome, singleFile: false } },
+    mailable: { import: "@allurereport/plugin-awesome", options: { ...awesome, singleFile: true } },
   },
   categories: [
     {
+      id: "defect-found",
       name: "Defect found: 26.3.3 diverges from the BEP in a way that looks like a bug",
-      matchers: { statuses: ["skipped"], message: /^XFAIL BEP defect/ },
+      matchers: { statuses: ["skipped"], labels: tag("defect"), message: /^XFAIL BEP/ },
+      groupBy: [{ label: "feature" }],
+      expand: true,
+    },
+    {
+      id: "absent-in-code",
+      name: "Absent in code: the behaviour the BEP expects does not exist in 26.3.3",
+      matchers: { statuses: ["skipped"], labels: tag("absent-in-code"), message: /^XFAIL BEP/ },
       groupBy: [{ label: "feature" }],
     },
     {
-      name: "BEP divergence: 26.3.3 does not meet the BEP's expectation",
-      matchers: { statuses: ["skipped"], message: /^XFAIL BEP divergence/ },
+      id: "known-divergence",
+      name: "Known BEP divergence: 26.3.3 does something else than the BEP expects",
+      matchers: { statuses: ["skipped"], labels: tag("divergence"), message: /^XFAIL BEP/ },
       groupBy: [{ label: "feature" }],
     },
-    { name: "Scenario failures", matchers: { statuses: ["failed"] } },
-    { name: "Broken scenarios (errors in steps or set-up)", matchers: { statuses: ["broken"] } },
+    {
+      id: "unexpected-pass",
+      name: "Unexpected pass of a divergence: 26.3.3 now meets a BEP expectation declared divergent",
+      matchers: { message: /XPASS\(strict\)/ },
+      groupBy: [{ label: "feature" }],
+      expand: true,
+    },
+    {
+      id: "product-failure",
+      name: "Product failures: 26.3.3 no longer does what a scenario states",
+      matchers: { statuses: ["failed"] },
+      groupBy: [{ label: "feature" }],
+      expand: true,
+    },
+    {
+      id: "suite-error",
+      name: "Suite errors: a scenario could not run (set-up, step or double error)",
+      matchers: { statuses: ["broken", "unknown"] },
+      groupBy: [{ label: "feature" }],
+      expand: true,
+    },
   ],
 };

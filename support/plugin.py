@@ -39,6 +39,7 @@ TITLE = pytest.StashKey[str]()  # the scenario name with outline parameters fill
 OUTCOMES = pytest.StashKey[dict[str, dict]]()
 SKIPPED = pytest.StashKey[list[str]]()
 EXAMPLE_PARAM = "_pytest_bdd_example"
+NODE_LABEL = "pytest_node"
 
 # Classification -> Allure severity, so the report can be filtered by what a failure costs.
 SEVERITY = {
@@ -183,6 +184,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario
     allure.dynamic.feature(entry.subject)
     allure.dynamic.story(entry.story)
     allure.dynamic.label("bep_id", entry.id)
+    # Lets the conformance page link each scenario to its Allure result (hidden in the report).
+    allure.dynamic.label(NODE_LABEL, request.node.nodeid)
     if spec.classification:
         allure.dynamic.severity(SEVERITY[spec.classification])
     allure.dynamic.link(entry.link, name=f"BEP-1033 {entry.section} ({entry.id})")
@@ -202,6 +205,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcomes = item.config.stash[OUTCOMES]
     record = outcomes.setdefault(item.nodeid, {
         "bep_id": spec.bep_id,
+        "node": item.nodeid,
         "scenario": item.stash[TITLE],
         "where": spec.where,
         "divergence": spec.divergent,

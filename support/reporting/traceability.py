@@ -1,48 +1,21 @@
 """Build reports/bep-traceability.md: one row per BEP-1033 ID, its scenarios and its status.
 
-    python -m support.traceability reports/bep-results.json reports/bep-traceability.md [--quiet]
+    python -m support.reporting.traceability reports/bep-results.json reports/bep-traceability.md [--selection]
 
-Status of an ID, from the outcomes of its scenarios in the run:
-  verified        every scenario passed, none states a divergence
-  divergent       the BEP's expectation fails as declared (strict xfail) and the as-implemented
-                  companion passes: 26.3.3 behaves differently
-  absent-in-code  as divergent, and the behaviour does not exist in 26.3.3 at all
-  defect          as divergent, and the divergence looks like a bug (``@defect``); listed again,
-                  with its risk, under "Defects found"
-  pending         the catalogue marks the family for a later issue and it has no scenario yet
-  failing         a scenario failed, errored, passed although declared divergent, or was skipped;
-                  or no scenario of the ID ran
-Exit status 1 when any ID is failing.
+The statuses are defined in support.reporting.statuses. Exit status 1 when any ID is failing.
+With --selection (a tag-selected run) IDs whose scenarios were not selected are "not-run", not failing.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter, defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
-from support.catalogue import BepScenario, load_catalogue
+from support.catalogue import load_catalogue
+from support.reporting.statuses import MARK, NOT_RUN, STATUSES, load_records, records_by_id, status_of
 from support.vocabulary import explicit_bindings
-
-STATUSES = ("verified", "divergent", "absent-in-code", "defect", "pending", "failing")
-MARK = {"passed": "✅", "xfailed": "⚠️", "failed": "❌", "error": "💥", "xpassed": "❗", "skipped": "⏭️"}
-
-
-def status_of(entry: BepScenario, records: list[dict]) -> str:
-    if not records:
-        return "pending" if entry.pending else "failing"
-    for record in records:
-        expected = "xfailed" if record["divergence"] else "passed"
-        if record["outcome"] != expected:
-            return "failing"
-    divergences = [r for r in records if r["divergence"]]
-    if not divergences:
-        return "verified"
-    if any(r.get("defect") for r in divergences):
-        return "defect"
-    return "absent-in-code" if any(r["absent_in_code"] for r in divergences) else "divergent"
 
 
 def _cell(text: str) -> str:
@@ -54,11 +27,9 @@ def _scenario_line(record: dict) -> str:
     return f"{MARK.get(record['outcome'], '?')} {_cell(record['scenario'])}{kind} `{record['where']}`"
 
 
-def build(results: list[dict]) -> tuple[str, Counter]:
+def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter]:
     catalogue = load_catalogue()
-    by_id: dict[str, list[dict]] = defaultdict(list)
-    for record in results:
-        by_id[record["bep_id"]].append(record)
+    by_id = records_by_id(results)
 
     counts: Counter = Counter()
     rows_by_epic: dict[str, list[str]] = defaultdict(list)
@@ -66,7 +37,7 @@ def build(results: list[dict]) -> tuple[str, Counter]:
     defects: list[str] = []
     for entry in catalogue:
         records = by_id.get(entry.id, [])
-        status = status_of(entry, records)
+        status = status_of(entry, records, selection=selection)
         counts[status] += 1
         scenarios = "<br>".join(_scenario_line(r) for r in records) or _cell(entry.pending or "no scenario")
         rows_by_epic[entry.epic].append(
@@ -90,7 +61,7 @@ def build(results: list[dict]) -> tuple[str, Counter]:
         "",
         "| status | IDs |",
         "|---|---|",
-        *(f"| {status} | {counts[status]} |" for status in STATUSES),
+        *(f"| {status} | {counts[status]} |" for status in (*STATUSES, NOT_RUN) if status != NOT_RUN or counts[status]),
         f"| **total** | **{sum(counts.values())}** |",
         "",
         "Outcome marks: ✅ passed, ⚠️ failed as declared (strict expected failure: the BEP's expectation, "
@@ -117,15 +88,18 @@ def build(results: list[dict]) -> tuple[str, Counter]:
     return "\n".join(lines), counts
 
 
-def main(argv: list[str]) -> int:
-    quiet = "--quiet" in argv
-    source, target = [a for a in argv if a != "--quiet"]
-    results = json.loads(Path(source).read_text())
-    text, counts = build(results)
+def write(source: Path, target: Path, *, selection: bool = False) -> Counter:
+    text, counts = build(load_records(source), selection=selection)
     Path(target).write_text(text, encoding="utf-8")
-    if not quiet:
-        summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
-        print(f"\nBEP-1033 traceability ({sum(counts.values())} IDs): {summary}\n  written to {target}")
+    return counts
+
+
+def main(argv: list[str]) -> int:
+    selection = "--selection" in argv
+    source, target = [a for a in argv if not a.startswith("--")]
+    counts = write(Path(source), Path(target), selection=selection)
+    summary = ", ".join(f"{counts[s]} {s}" for s in (*STATUSES, NOT_RUN) if counts[s] or s != NOT_RUN)
+    print(f"BEP-1033 traceability ({sum(counts.values())} IDs): {summary}; written to {target}")
     return 1 if counts["failing"] else 0
 
 
