@@ -56,7 +56,7 @@ report: env tools database
 	@$(call RUN_AND_FINISH,--report)
 
 publish: env tools
-	@$(VPY) -m support.reporting.finish --report $(SELECTION)
+	@$(VPY) -m support.reporting.finish --publish
 
 browser-check: env
 	@$(VPY) -m support.reporting.browser_check

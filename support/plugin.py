@@ -219,8 +219,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "call":
         if hasattr(report, "wasxfail"):
             record["outcome"] = "xfailed" if report.skipped else "xpassed"
+        elif report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+            record["outcome"] = "xpassed"
         elif report.failed:
-            record["outcome"] = "failed"
+            # As Allure tells them apart: an assertion is a failure, any other exception an error.
+            asserted = call.excinfo is not None and call.excinfo.errisinstance((AssertionError, pytest.fail.Exception))
+            record["outcome"] = "failed" if asserted else "error"
         elif report.skipped:
             record["outcome"] = "skipped"
     elif report.failed:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -45,6 +46,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-default-apps", "--disable-domain-reliability", "--no-pings"]
 TIMEOUT_MS = 20_000
+RESULT_URL = re.compile(rf"/{re.escape(publish.SINGLE_FILE)}(\?[^#]*)?#[0-9a-f]{{32}}$")
 
 
 def find_chromium() -> str | None:
@@ -121,23 +123,28 @@ def check_single_file(page: Page, checks: Checks, expected: dict[str, int], repo
 
     def find_and_open() -> str:
         page.fill('[data-testid="search-input"]', bep_id)
-        # Expand section > handler > "ID — title": the BEP hierarchy the report is grouped by.
-        # The search leaves one group per level: each click opens the next level.
-        path = []
+        # The search leaves one group per level (section > handler > "ID — title"); open each in turn.
         titles = page.locator('[data-testid="tree-section-title"]')
-        for depth in range(1, 4):
+        page.wait_for_function("document.querySelectorAll('[data-testid=tree-section-title]').length <= 3",
+                               timeout=TIMEOUT_MS)
+        for _ in range(3):
+            shown = titles.count()
+            if titles.nth(shown - 1).inner_text().strip().startswith(bep_id):
+                break
+            titles.nth(shown - 1).click()
             page.wait_for_function(
-                f"document.querySelectorAll('[data-testid=tree-section-title]').length === {depth}", timeout=TIMEOUT_MS)
-            path.append(titles.nth(depth - 1).inner_text().strip())
-            titles.nth(depth - 1).click()
+                f"document.querySelectorAll('[data-testid=tree-section-title]').length > {shown}", timeout=TIMEOUT_MS)
+        path = [titles.nth(i).inner_text().strip() for i in range(titles.count())]
+        if not page.locator('[data-testid="tree-leaf-title"]').count():
+            titles.last.click()  # the "ID — title" group itself is still closed
         if not path[-1].startswith(bep_id):
             raise AssertionError(f"the innermost group is {path[-1]!r}, not the BEP ID's")
         page.screenshot(path=SHOTS / "2-report-bep-hierarchy.png")
         leaf = page.locator('[data-testid="tree-leaf-title"]').first
         name = leaf.inner_text().strip()
         leaf.click()
-        page.get_by_text(name).last.wait_for(timeout=TIMEOUT_MS)
-        page.get_by_text(bep_id).first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_url(RESULT_URL, timeout=TIMEOUT_MS)  # the report's address of one test result
+        page.get_by_text(name).first.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=SHOTS / "3-report-scenario.png")
         return f"{' > '.join(path)} > {name!r}"
 
@@ -150,7 +157,7 @@ def check_single_file(page: Page, checks: Checks, expected: dict[str, int], repo
         page.screenshot(path=SHOTS / "4-report-categories.png")
         return ", ".join(name.split(":")[0] for name in categories)
 
-    checks.attempt("single-file report: the divergence categories are listed", show_categories)
+    checks.attempt("single-file report: the run's categories are listed", show_categories)
 
     def show_trend() -> str:
         page.goto(url + "#charts")
@@ -186,7 +193,7 @@ def check_conformance(page: Page, checks: Checks, expected: dict[str, int], titl
         link = row.locator("ul.scenarios a").first
         name = link.inner_text().split(" ", 1)[1].rsplit(" (", 1)[0]
         link.click()
-        page.wait_for_url(f"**/{publish.SINGLE_FILE}#*", timeout=TIMEOUT_MS)
+        page.wait_for_url(RESULT_URL, timeout=TIMEOUT_MS)
         page.get_by_text(name).last.wait_for(timeout=TIMEOUT_MS)
         return f"{bep_id} is {status}; its link opened {name!r}"
 
@@ -218,7 +225,7 @@ def main() -> int:
         print("No Chromium found: install Debian's package (apt-get install chromium) or set CHROMIUM=/path/to/it",
               file=sys.stderr)
         return 1
-    for required in (publish.SINGLE_FILE, "conformance.html", "run-info.json", "allure-results"):
+    for required in (publish.SINGLE_FILE, "conformance.html", "run-info.json", "allure-results", "bep-results.json"):
         if not (REPORTS / required).exists():
             print(f"reports/{required} is missing: run `make report` (or `make publish`) first", file=sys.stderr)
             return 1
@@ -226,7 +233,9 @@ def main() -> int:
     expected = _expected_totals(allure_results.status_counts(allure_results.read(REPORTS / "allure-results")))
     report_name = f"BEP-1033 conformance of Sokovan: {run['sut']} {run['sutVersion']}"
     page_title = f"BEP-1033 conformance: Sokovan in {run['sut']} {run['sutVersion']}"
-    categories = [c for c in _category_names() if c.split(":")[0] in _categories_present()]
+    records = json.loads((REPORTS / "bep-results.json").read_text(encoding="utf-8"))
+    categories = [c for c in _category_names() if c.split(":")[0] in _categories_present(records)]
+    bep_id = _bep_id_to_open(records)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
@@ -250,8 +259,8 @@ def main() -> int:
         page = context.new_page()
         page.on("websocket", lambda ws: None if is_local(ws.url) else remote.append(ws.url))
         page.set_default_timeout(TIMEOUT_MS)
-        check_single_file(page, checks, expected, report_name, BEP_ID, categories)
-        check_conformance(page, checks, expected, page_title, BEP_ID)
+        check_single_file(page, checks, expected, report_name, bep_id, categories)
+        check_conformance(page, checks, expected, page_title, bep_id)
         check_served(page, checks, expected)
         browser.close()
     checks.check("no request left the machine", not remote, ", ".join(sorted(set(remote))[:5]))
@@ -269,19 +278,31 @@ def _category_names() -> list[str]:
     return [line.split('name: "', 1)[1].split('"', 1)[0] for line in text.splitlines() if 'name: "' in line]
 
 
-def _categories_present() -> set[str]:
-    """Which of the divergence categories this run's results fall into."""
-    records = json.loads((REPORTS / "bep-results.json").read_text(encoding="utf-8"))
+def _categories_present(records: list[dict]) -> set[str]:
+    """The categories this run's results must fall into (the first words of their names)."""
     present = set()
     for record in records:
-        if record["divergence"] and record["outcome"] == "xfailed":
+        outcome = record["outcome"]
+        if record["divergence"] and outcome == "xfailed":
             if record.get("defect"):
                 present.add("Defect found")
             elif record["absent_in_code"]:
                 present.add("Absent in code")
             else:
                 present.add("Known BEP divergence")
+        elif outcome == "xpassed":
+            present.add("Unexpected pass of a divergence")
+        elif outcome == "failed":
+            present.add("Product failures")
+        elif outcome == "error":
+            present.add("Suite errors")
     return present
+
+
+def _bep_id_to_open(records: list[dict]) -> str:
+    """SD-002 (a defect) when the run has it; else the first ID the run has, a divergent one first."""
+    ids = [r["bep_id"] for r in records if r["divergence"]] + [r["bep_id"] for r in records]
+    return BEP_ID if BEP_ID in ids else ids[0]
 
 
 if __name__ == "__main__":

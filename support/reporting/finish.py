@@ -1,12 +1,14 @@
 """What `make test`, `make report` and `make publish` do after the suite has run.
 
     python -m support.reporting.finish [--suite-status=N] [--report] [--selection]
+    python -m support.reporting.finish --publish      (rebuild the report of the last run only)
 
   * the coverage gate (support.coverage_gate), skipped for a tag-selected run (--selection);
   * reports/bep-traceability.md, failing when an ID is failing (a selection only counts what it ran);
   * with --report: the conformance page and the Allure report (support.reporting.publish);
   * the summary table by family, and the paths to open.
-Exit status: the suite's own if it failed, else 1 if a check failed, else 0.
+Exit status: the suite's own if it failed, else 1 if a check failed, else 0. --publish checks nothing:
+it rebuilds the pages of the last run (a tag-selected one stays a selection).
 """
 
 from __future__ import annotations
@@ -20,25 +22,32 @@ from support.reporting.statuses import load_records
 
 REPORTS = Path("reports")
 RESULTS = REPORTS / "allure-results"
+SELECTION_MARK = RESULTS / ".tag-selection"  # written with the results of a tag-selected run
 
 
 def main(argv: list[str]) -> int:
     suite_status = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--suite-status=")), 0)
-    report = "--report" in argv
-    selection = "--selection" in argv
+    republish = "--publish" in argv
+    report = "--report" in argv or republish
     results_file = REPORTS / "bep-results.json"
     if not results_file.exists():
         print(f"{results_file} is missing: the suite did not run to its end", file=sys.stderr)
         return suite_status or 1
+    if republish:
+        selection = SELECTION_MARK.exists()
+    else:
+        selection = "--selection" in argv
+        if selection and RESULTS.is_dir():
+            SELECTION_MARK.touch()
 
     failed = False
-    if selection:
+    if selection and not republish:
         print("\nTag-selected run: coverage floors are not checked.")
-    else:
+    elif not republish:
         failed |= coverage_gate.main([str(REPORTS / "coverage.json")]) != 0
 
     counts = traceability.write(results_file, REPORTS / "bep-traceability.md", selection=selection)
-    failed |= counts["failing"] > 0
+    failed |= counts["failing"] > 0 and not republish
 
     paths = [("traceability (Markdown)", REPORTS / "bep-traceability.md")]
     if report:

@@ -46,6 +46,8 @@ def table(records: list[dict], *, selection: bool = False) -> str:
                 f"{sum(statuses.values()):>3} {cells(statuses, id_cols)}")
 
     for family, (subject, outcomes, statuses) in families.items():
+        if selection and not outcomes:
+            continue  # a tag-selected run lists only the families it ran
         lines.append(row(family, subject, outcomes, statuses))
     lines.append("─" * len(lines[0]))
     lines.append(row("all", "", total_outcomes, total_statuses))
