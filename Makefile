@@ -47,7 +47,7 @@ define find_python
 	done; exit 1
 endef
 
-.PHONY: test report publish browser-check env tools lock clean database
+.PHONY: test report publish browser-check site env tools lock clean database
 
 test: env database
 	@$(call RUN_AND_FINISH,)
@@ -60,6 +60,14 @@ publish: env tools
 
 browser-check: env
 	@$(VPY) -m support.reporting.browser_check
+
+# The static site CI publishes: the published pages of reports/, the conformance page as index.html.
+SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md history.jsonl screenshots
+site:
+	@rm -rf $(REPORTS)/site && mkdir -p $(REPORTS)/site
+	@for f in $(SITE_FILES); do [ ! -e $(REPORTS)/$$f ] || cp -r $(REPORTS)/$$f $(REPORTS)/site/; done
+	@[ ! -e $(REPORTS)/site/conformance.html ] || cp $(REPORTS)/site/conformance.html $(REPORTS)/site/index.html
+	@echo "Site: $(CURDIR)/$(REPORTS)/site"
 
 env: $(STAMP)
 
