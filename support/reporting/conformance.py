@@ -214,7 +214,9 @@ def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, 
         f'<p class="meta">Run {escape(run["date"])} · commit <code>{escape(run["commit"])}</code> · Python {escape(run["python"])} · '
         f'pytest {escape(run["pytest"])} · pytest-bdd {escape(run["pytest-bdd"])} · '
         f'<a href="{REPORT_FILE}">Allure report (one file)</a> · <a href="allure-report/index.html">Allure report (browsable, served)</a> · '
-        f'<a href="bep-traceability.md">traceability (Markdown)</a> · <a href="{escape(catalogue.source)}">the BEP</a></p>',
+        f'<a href="bep-traceability.md">traceability (Markdown)</a> · <a href="{escape(catalogue.source)}">the BEP</a>. '
+        f"Links lead to the files next to <code>conformance.html</code>; in the copy attached to the Allure report "
+        f"they do not work.</p>",
         _totals(id_counts, scenario_counts, status_counts(allure)),
         '<p class="legend">' + " · ".join(f"{_status_chip(s)} {escape(m)}" for s, m in STATUS_MEANING.items()
                                           if s in ("verified", "divergent", "absent-in-code", "defect", "failing")) + "</p>",
