@@ -30,4 +30,7 @@ pytest_plugins = [
     "step_defs.steps.app_proxy",
     "step_defs.steps.route_health",
     "step_defs.steps.service_discovery",
+    # end-to-end: a simulated agent fleet, users, time passing
+    "step_defs.steps.users",
+    "step_defs.steps.fleet",
 ]

@@ -4,6 +4,7 @@ Step definitions use ``phrase("...")``, a ``parsers.parse`` pattern that knows t
 
   {status:SessionStatus}  PENDING, SCHEDULED, ...       -> SessionStatus
   {status:KernelStatus}   RUNNING, TERMINATED, ...      -> KernelStatus
+  {path:SessionStatuses}  PENDING, SCHEDULED and RUNNING -> list[SessionStatus] (in order)
   {result:Result}         SUCCESS, NEED_RETRY, EXPIRED, GIVE_UP, SKIPPED, FAILURE -> SchedulingResult
   {mode:ClusterMode}      single-node | multi-node      -> ClusterMode
   {slots:Resources}       "2 CPUs and 4 GiB", "1 CPU", "4 CPUs, 8 GiB and 1 GPU" -> ResourceSlot
@@ -53,6 +54,11 @@ def _session_status(text: str) -> SessionStatus:
 @_typed(r"[A-Z_]+")
 def _kernel_status(text: str) -> KernelStatus:
     return KernelStatus[text]
+
+
+@_typed(r"[A-Z_]+(?:, [A-Z_]+)*(?: and [A-Z_]+)?")
+def _session_statuses(text: str) -> list[SessionStatus]:
+    return [SessionStatus[word] for word in re.split(r", | and ", text)]
 
 
 @_typed(r"SUCCESS|FAILURE|NEED_RETRY|EXPIRED|GIVE_UP|SKIPPED")
@@ -137,6 +143,7 @@ def _replicas(text: str) -> int:
 TYPES = {
     "SessionStatus": _session_status,
     "KernelStatus": _kernel_status,
+    "SessionStatuses": _session_statuses,
     "Result": _scheduling_result,
     "ClusterMode": _cluster_mode,
     "Resources": _resources,

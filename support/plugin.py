@@ -40,6 +40,8 @@ OUTCOMES = pytest.StashKey[dict[str, dict]]()
 SKIPPED = pytest.StashKey[list[str]]()
 EXAMPLE_PARAM = "_pytest_bdd_example"
 NODE_LABEL = "pytest_node"
+E2E_EPIC = "7. End-to-end scenarios (BEP Phase 4)"
+E2E_ANCHOR = "phase-4-e2e-scenario-tests"
 
 # Classification -> Allure severity, so the report can be filtered by what a failure costs.
 SEVERITY = {
@@ -177,6 +179,9 @@ def pytest_bdd_before_step_call(step_func, **_: object) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
     spec = request.node.stash.get(SPEC, None)
+    if spec is not None and spec.e2e:
+        _place_end_to_end(request, feature, scenario, spec)
+        return
     if spec is None or spec.bep_id is None:
         return
     entry = load_catalogue()[spec.bep_id]
@@ -189,6 +194,20 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario
     if spec.classification:
         allure.dynamic.severity(SEVERITY[spec.classification])
     allure.dynamic.link(entry.link, name=f"BEP-1033 {entry.section} ({entry.id})")
+
+
+def _place_end_to_end(request: pytest.FixtureRequest, feature, scenario, spec: ScenarioSpec) -> None:
+    """An end-to-end scenario sits under the BEP's Phase 4, by feature, and names every ID it exercises."""
+    catalogue = load_catalogue()
+    allure.dynamic.epic(E2E_EPIC)
+    allure.dynamic.feature(feature.name)
+    allure.dynamic.story(request.node.stash[TITLE])
+    for bep_id in spec.bep_ids:
+        allure.dynamic.label("bep_id", bep_id)
+    allure.dynamic.label(NODE_LABEL, request.node.nodeid)
+    if spec.classification:
+        allure.dynamic.severity(SEVERITY[spec.classification])
+    allure.dynamic.link(f"{catalogue.source}#{E2E_ANCHOR}", name="BEP-1033 Implementation Plan, Phase 4")
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,6 +224,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcomes = item.config.stash[OUTCOMES]
     record = outcomes.setdefault(item.nodeid, {
         "bep_id": spec.bep_id,
+        "e2e": spec.e2e,
+        "bep_ids": list(spec.bep_ids),
         "node": item.nodeid,
         "scenario": item.stash[TITLE],
         "where": spec.where,

@@ -64,8 +64,13 @@ class ScenarioSpec:
         return f"{self.feature_file}:{self.line}"
 
     @property
+    def e2e(self) -> bool:
+        """An end-to-end scenario: it exercises the BEP IDs it names together, and speaks for none alone."""
+        return "e2e" in self.tags
+
+    @property
     def bep_id(self) -> str | None:
-        return self.bep_ids[0] if len(self.bep_ids) == 1 else None
+        return self.bep_ids[0] if len(self.bep_ids) == 1 and not self.e2e else None
 
     @property
     def classification(self) -> str | None:
@@ -195,6 +200,17 @@ def check_specs(specs: list[ScenarioSpec], catalogue: Catalogue) -> list[Problem
                 f"{bep_id} has a @divergence scenario but no @as-implemented companion with the same ID",
             ))
 
+    end_to_end = [s for s in specs if s.e2e]
+    for spec in end_to_end:
+        if spec.divergent and not any(
+            other.as_implemented and other.feature_file == spec.feature_file and set(other.bep_ids) & set(spec.bep_ids)
+            for other in end_to_end
+        ):
+            problems.append(Problem(
+                spec.where,
+                "an end-to-end @divergence scenario needs an @as-implemented companion in its feature sharing a BEP ID",
+            ))
+
     for entry in catalogue:
         if entry.pending and entry.id in by_id:
             problems.append(Problem(
@@ -219,7 +235,7 @@ def _check_one(spec: ScenarioSpec, catalogue: Catalogue) -> Iterator[Problem]:
     ids = spec.bep_ids
     if not ids:
         yield Problem(where, f"scenario {spec.name!r} has no BEP ID tag (e.g. @CP-001)")
-    elif len(ids) > 1:
+    elif len(ids) > 1 and not spec.e2e:
         yield Problem(where, f"scenario {spec.name!r} carries several BEP IDs {', '.join(ids)}; tag one per scenario or Examples block")
     for bep_id in ids:
         if bep_id not in catalogue:

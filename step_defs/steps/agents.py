@@ -80,6 +80,12 @@ def asked_to_pull(world: SchedulerWorld, agent: str, image: str) -> None:
     assert any(image in images for images in asked), f"agent {agent} was asked to check and pull {asked or 'nothing'}"
 
 
+@then(phrase('agent "{agent:Name}" was asked to check and pull images once'))
+def asked_to_pull_once(world: SchedulerWorld, agent: str) -> None:
+    asked = world.agents.requests_to(agent, "check_and_pull")
+    assert len(asked) == 1, f"agent {agent} was asked to check and pull {len(asked)} times"
+
+
 @then(phrase('agent "{agent:Name}" starts pulling image "{image:Name}"'))
 def starts_pulling(world: SchedulerWorld, agent: str, image: str) -> None:
     assert image in world.agents[agent].pulling, f"agent {agent} pulls {sorted(world.agents[agent].pulling) or 'nothing'}"
@@ -153,6 +159,22 @@ def asked_running_and_fails(world: SchedulerWorld, agent: str, kernel: str) -> N
     kernel_id = world.names.kernel(kernel)
     outcomes = [r.succeeded for r in world.agents.requests_to(agent, "check_running") if r.args[0] == kernel_id]
     assert outcomes == [False], f"check_running for {kernel} on agent {agent}: {outcomes or 'never asked'}"
+
+
+def _asked_repeatedly_in_vain(world: SchedulerWorld, agent: str, method: str, kernel: str) -> None:
+    kernel_id = world.names.kernel(kernel)
+    outcomes = [r.succeeded for r in world.agents.requests_to(agent, method) if r.args[0] == kernel_id]
+    assert len(outcomes) >= 2 and not any(outcomes), f"{method} for {kernel} on agent {agent}: {outcomes or 'never asked'}"
+
+
+@then(phrase('agent "{agent:Name}" is asked again and again whether it runs kernel "{kernel:Name}", and every request fails'))
+def asked_running_repeatedly(world: SchedulerWorld, agent: str, kernel: str) -> None:
+    _asked_repeatedly_in_vain(world, agent, "check_running", kernel)
+
+
+@then(phrase('agent "{agent:Name}" is asked again and again to destroy kernel "{kernel:Name}", and every request fails'))
+def asked_to_destroy_repeatedly(world: SchedulerWorld, agent: str, kernel: str) -> None:
+    _asked_repeatedly_in_vain(world, agent, "destroy_kernel", kernel)
 
 
 @then(phrase('agent "{agent:Name}" is not asked whether it runs kernel "{kernel:Name}"'))

@@ -38,3 +38,9 @@ def routes_changed_event(world: CoordinatorWorld, endpoint: str) -> None:
 def no_route_event(world: CoordinatorWorld) -> None:
     told = world.events.of_type("EndpointRouteListUpdatedEvent")
     assert not told, f"{len(told)} route-list update(s) were sent"
+
+
+@then(phrase('scheduling events are broadcast for session "{name:Name}" in this order: {path:SessionStatuses}'))
+def scheduling_events_in_order(world: CoordinatorWorld, name: str, path: list[SessionStatus]) -> None:
+    seen = [e.status_transition for e in _scheduling_events(world, name)]
+    assert seen == [str(status) for status in path], f"scheduling events for session {name}: {seen or 'none'}"

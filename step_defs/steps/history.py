@@ -83,3 +83,25 @@ async def history_attempts(world: CoordinatorWorld, name: str, attempts: int) ->
 async def history_empty(world: CoordinatorWorld, name: str) -> None:
     history = await _history(world, name)
     assert not history, f"the history of session {name}: {[str(h) for h in history]}"
+
+
+@then(phrase('session "{name:Name}" went through {path:SessionStatuses}'))
+async def went_through(world: CoordinatorWorld, name: str, path: list[SessionStatus]) -> None:
+    """The complete, ordered status history the database recorded for the session: the statuses
+    its scheduling history moved it through (the first record's from-status, then every to-status
+    that changed it)."""
+    history = await _history(world, name)
+    went = [history[0].from_status] if history else []
+    for entry in history:
+        if entry.to_status and entry.to_status != went[-1]:
+            went.append(entry.to_status)
+    assert went == [status.name for status in path], (
+        f"session {name} went through {', '.join(map(str, went))}; its history: " + "; ".join(map(str, history))
+    )
+
+
+@then(phrase('session "{name:Name}" has expired in phase "{phase:Name}"'))
+async def expired_in(world: CoordinatorWorld, name: str, phase: str) -> None:
+    history = await _history(world, name)
+    expired = [e for e in history if e.phase == phase and e.result == SchedulingResult.EXPIRED.value]
+    assert expired, f"no EXPIRED record of {phase} for session {name}; its history: " + "; ".join(map(str, history))

@@ -16,6 +16,7 @@ import pytest_asyncio
 
 from support.bdd import given, when
 from support.coordinator_world import CoordinatorWorld
+from support.e2e_world import EndToEndWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 from support.serving_world import ServingWorld
@@ -53,9 +54,24 @@ async def serving_world(database):
     _fail_on_refusals(serving)
 
 
+@pytest_asyncio.fixture
+async def e2e_world(database):
+    """The database tier's coordinator driven tick by tick, with a simulated agent fleet."""
+    scheduler = EndToEndWorld(database)
+    await scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        await scheduler.aclose()
+    _fail_on_refusals(scheduler)
+
+
 @pytest.fixture
 def world(request: pytest.FixtureRequest):
     """The scenario's scheduler, on the tier its feature asks for."""
+    if request.node.get_closest_marker("e2e"):
+        yield request.getfixturevalue("e2e_world")
+        return
     if request.node.get_closest_marker("deployment") or request.node.get_closest_marker("route"):
         yield request.getfixturevalue("serving_world")
         return

@@ -28,6 +28,12 @@ async def session_is_still(world: CoordinatorWorld, name: str, status: SessionSt
     assert row["status"] == status, f"session {name} is {row['status'].name}, not {status.name}"
 
 
+@then(phrase('session "{name:Name}" is no longer {status:SessionStatus}'))
+async def session_no_longer(world: CoordinatorWorld, name: str, status: SessionStatus) -> None:
+    row = await _session(world, name)
+    assert row["status"] != status, f"session {name} is still {status.name}"
+
+
 @then(phrase('the result of session "{name:Name}" is {result:Name}'))
 async def session_result(world: CoordinatorWorld, name: str, result: str) -> None:
     row = await _session(world, name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,8 @@ class FakeAgentClient(StrictDouble):
             self._pool.requests.append(AgentRequest(agent.id, method, args, succeeded=False))
             raise AgentRefusal(f"agent {agent.id} failed {method}")
         self._pool.requests.append(AgentRequest(agent.id, method, args, succeeded=True))
+        if self._pool.listener is not None:
+            self._pool.listener(agent, method, args)
 
     async def check_and_pull(self, image_configs: Mapping[str, ImageConfig]) -> Mapping[str, str]:
         self._receive("check_and_pull", dict(image_configs))
@@ -121,6 +123,9 @@ class FakeAgentPool:
         self.agents: dict[AgentId, FakeAgent] = {}
         self.requests: list[AgentRequest] = []
         self.refusals: list[str] = []
+        # The other half of the agents, when a scenario simulates it (support.fleet): told of every
+        # request an agent carried out.
+        self.listener: Callable[[FakeAgent, str, tuple[Any, ...]], None] | None = None
 
     def refused_calls(self) -> list[str]:
         return [f"FakeAgentClient.{name}" for name in self.refusals]

@@ -6,8 +6,8 @@ in the scenario: how it keys deployment and route marks, how it initialises a ro
 record, and how it reads readiness back (including "stale" after ``MAX_HEALTH_STALENESS_SEC``,
 measured against the server's ``TIME``, which here is the scenario clock).
 
-Only the commands that client sends are implemented (plain keys, hashes, ``TIME``, batches of
-them); anything else is refused loudly. Expiry is recorded but never fires on its own: no real
+Only the commands that client sends are implemented (plain keys, hashes, sets, ``TIME``, batches
+of them); anything else is refused loudly. Expiry is recorded but never fires on its own: no real
 time passes in a scenario.
 """
 
@@ -39,6 +39,7 @@ class InMemoryValkey(StrictDouble):
         self._clock = clock
         self.values: dict[str, bytes] = {}
         self.hashes: dict[str, dict[bytes, bytes]] = {}
+        self.sets: dict[str, set[bytes]] = {}
         self.expiries: dict[str, int] = {}
 
     @property
@@ -66,7 +67,7 @@ class InMemoryValkey(StrictDouble):
     async def delete(self, keys: Sequence[str | bytes]) -> int:
         removed = 0
         for key in map(_key, keys):
-            removed += (self.values.pop(key, None) is not None) + (self.hashes.pop(key, None) is not None)
+            removed += sum(store.pop(key, None) is not None for store in (self.values, self.hashes, self.sets))
             self.expiries.pop(key, None)
         return removed
 
@@ -79,9 +80,18 @@ class InMemoryValkey(StrictDouble):
     async def hgetall(self, key: str | bytes) -> dict[bytes, bytes]:
         return dict(self.hashes.get(_key(key), {}))
 
+    async def sadd(self, key: str | bytes, members: Sequence[str | bytes]) -> int:
+        stored = self.sets.setdefault(_key(key), set())
+        added = {_bytes(m) for m in members} - stored
+        stored.update(added)
+        return len(added)
+
+    async def smembers(self, key: str | bytes) -> set[bytes]:
+        return set(self.sets.get(_key(key), set()))
+
     async def expire(self, key: str | bytes, seconds: int) -> bool:
         key = _key(key)
-        if key not in self.values and key not in self.hashes:
+        if key not in self.values and key not in self.hashes and key not in self.sets:
             return False
         self.expiries[key] = int(seconds)
         return True
@@ -104,6 +114,10 @@ class InMemoryValkey(StrictDouble):
                 return await self.hgetall(args[0])
             case RequestType.Expire:
                 return await self.expire(args[0], int(args[1]))
+            case RequestType.SAdd:
+                return await self.sadd(args[0], args[1:])
+            case RequestType.SMembers:
+                return await self.smembers(args[0])
         raise NotImplementedError(
             f"the in-memory Valkey does not answer request type {RequestType.Name(request)} in a batch"
         )

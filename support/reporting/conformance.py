@@ -125,6 +125,28 @@ def _totals(id_counts: Counter, scenario_counts: Counter, allure_counts: Counter
     )
 
 
+def _end_to_end(records: list[dict], links: dict[str, str]) -> str:
+    rows = []
+    for record in records:
+        if not record.get("e2e"):
+            continue
+        ids = " ".join(f'<a href="#{i}">{i}</a>' for i in record.get("bep_ids", []))
+        glyph, tone = MARKS.get(record["outcome"], ("?", "bad"))
+        kind = " (BEP expectation)" if record["divergence"] else " (as implemented)" if record["as_implemented"] else ""
+        rows.append(
+            f'<tr data-e2e="{escape(record["where"])}"><td><ul class="scenarios">{_scenario_item(record, links)}</ul></td>'
+            f'<td><code>{escape(record["where"])}</code></td><td>{ids}</td>'
+            f'<td><span class="mark {tone}">{glyph}</span> {OUTCOME_WORDS.get(record["outcome"], record["outcome"])}{kind}</td></tr>'
+        )
+    if not rows:
+        return ""
+    return ('<h2 id="section-7">7. End-to-end scenarios (BEP Phase 4)</h2>'
+            "<p>Each runs the real coordinators tick by tick against a simulated agent fleet and exercises "
+            "several BEP IDs together; it speaks for no single ID's status above.</p>"
+            "<table><tr><th>Scenario</th><th>Where</th><th>BEP IDs it exercises</th><th>Outcome</th></tr>"
+            + "".join(rows) + "</table>")
+
+
 def _defects(catalogue, by_id: dict[str, list[dict]]) -> str:
     items = []
     for entry in catalogue:
@@ -209,6 +231,8 @@ def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, 
 
     title = f"BEP-1033 conformance: Sokovan in {run['sut']} {run['sutVersion']}"
     nav = "".join(f'<a href="#section-{epic.split(".")[0]}">{escape(epic)}</a>' for epic in sections)
+    if any(r.get("e2e") for r in records):
+        nav += '<a href="#section-7">7. End-to-end scenarios</a>'
     body = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">Run {escape(run["date"])} · commit <code>{escape(run["commit"])}</code> · Python {escape(run["python"])} · '
@@ -226,6 +250,7 @@ def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, 
         body.append(f'<h2 id="section-{epic.split(".")[0]}">{escape(epic)}</h2>')
         body.append("<table><tr><th>ID</th><th>Scenario (BEP)</th><th>Status</th><th>What 26.3.3 does instead</th>"
                     "<th>Scenarios in the report</th></tr>" + "".join(rows) + "</table>")
+    body.append(_end_to_end(records, links))
     body.append(_defects(catalogue, by_id))
     body.append(_coverage(coverage_json))
     html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'

@@ -23,14 +23,15 @@ def table(records: list[dict], *, selection: bool = False) -> str:
         outcomes.update(r["outcome"] for r in entry_records)
         statuses[status_of(entry, entry_records, selection=selection)] += 1
 
-    total_outcomes, total_statuses = Counter(), Counter()
+    end_to_end = Counter(r["outcome"] for r in records if r.get("e2e"))
+    total_outcomes, total_statuses = Counter(end_to_end), Counter()
     for _, outcomes, statuses in families.values():
         total_outcomes.update(outcomes)
         total_statuses.update(statuses)
     scenario_cols = [c for c in SCENARIO_COLUMNS if c[0] in ("passed", "xfailed") or total_outcomes[c[0]]]
     id_cols = [c for c in ID_COLUMNS if c[0] != NOT_RUN or total_statuses[NOT_RUN]]
 
-    subject_width = max(len(subject) for subject, _, _ in families.values())
+    subject_width = max(len("end-to-end scenarios (Phase 4)"), *(len(subject) for subject, _, _ in families.values()))
 
     def cells(counter: Counter, columns) -> str:
         return " ".join(f"{(counter[key] or '·')!s:>{len(label)}}" for key, label in columns)
@@ -41,14 +42,16 @@ def table(records: list[dict], *, selection: bool = False) -> str:
     lines = [f"{left}  {scen_head} │ {ids_head}"]
     lines.append("─" * len(lines[0]))
 
-    def row(name: str, subject: str, outcomes: Counter, statuses: Counter) -> str:
-        return (f"{name:<6}  {subject:<{subject_width}}  {sum(outcomes.values()):>9} {cells(outcomes, scenario_cols)} │ "
-                f"{sum(statuses.values()):>3} {cells(statuses, id_cols)}")
+    def row(name: str, subject: str, outcomes: Counter, statuses: Counter | None) -> str:
+        ids = f"{sum(statuses.values()):>3} {cells(statuses, id_cols)}" if statuses is not None else "  (exercise IDs, speak for none)"
+        return f"{name:<6}  {subject:<{subject_width}}  {sum(outcomes.values()):>9} {cells(outcomes, scenario_cols)} │ {ids}"
 
     for family, (subject, outcomes, statuses) in families.items():
         if selection and not outcomes:
             continue  # a tag-selected run lists only the families it ran
         lines.append(row(family, subject, outcomes, statuses))
+    if end_to_end:
+        lines.append(row("E2E", "end-to-end scenarios (Phase 4)", end_to_end, None))
     lines.append("─" * len(lines[0]))
     lines.append(row("all", "", total_outcomes, total_statuses))
     lines.append("declared = the BEP's expectation failed as declared (a known divergence); xpass = a declared "

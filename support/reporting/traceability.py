@@ -71,6 +71,13 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
     for epic, rows in rows_by_epic.items():
         lines += [f"## {epic}", "", "| ID | Subject | Scenario (BEP) | Expected (BEP) | Status | Scenarios in this suite |",
                   "|---|---|---|---|---|---|", *rows, ""]
+    end_to_end = [r for r in results if r.get("e2e")]
+    if end_to_end:
+        lines += ["## End-to-end scenarios (BEP Phase 4)", "",
+                  "Each exercises several BEP IDs together through the real coordinators and a simulated agent "
+                  "fleet; it speaks for no single ID's status.", "",
+                  "| Scenario | BEP IDs it exercises |", "|---|---|",
+                  *(f"| {_scenario_line(r)} | {', '.join(r.get('bep_ids', []))} |" for r in end_to_end), ""]
     if defects:
         lines += ["## Defects found", "",
                   "Divergences that look like bugs rather than design choices, each with its risk.", "",

@@ -1,0 +1,144 @@
+@e2e @database
+Feature: Failures on the way: agents that fail, vanish or fall silent, and sessions stuck past their timeouts
+  End-to-end (BEP Phase 4), through the real coordinator and a simulated agent fleet (see
+  session_lifecycle.feature). Sessions run on agent "a1". Agent "a2" stays alive throughout: in
+  26.3.3 the coordinator takes no session at all in a scaling group without an agent alive, so a
+  second agent keeps the group's cycles running while "a1" misbehaves.
+
+  Background:
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And agent "a2" with 1 CPU and 1 GiB
+
+  @PP-003 @error-case
+  Scenario: A session whose image cannot be pulled is cancelled and holds nothing
+    The cancellation comes through the agent's report of the failed pull, handled by the kernel
+    state engine, which records no scheduling history: the history ends where the session was.
+
+    Given agent "a1" does not have image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And agent "a1" fails every image pull
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is CANCELLED
+    Then the status info of session "s1" is "All kernels cancelled"
+    And kernel "s1/0" is now CANCELLED
+    And session "s1" went through PENDING, SCHEDULED and PREPARING
+    And agent "a1" has nothing in use
+
+  @SW-001 @error-case @divergence @absent-in-code
+  Scenario: A session whose agent never answers the image check is terminated once PREPARING too long
+    In 26.3.3: nothing times out a PREPARING session. The promotion to PREPARED skips it while its
+    kernel is not ready, and the sweep only cancels PENDING sessions past their pending timeout,
+    so the session stays PREPARING for as long as the agent stays silent.
+
+    Given agent "a1" takes requests and never answers them
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is PREPARING
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is now TERMINATING
+
+  @SW-001 @error-case @as-implemented
+  Scenario: A session whose agent never answers the image check stays PREPARING however long it waits
+    Given agent "a1" takes requests and never answers them
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is PREPARING
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still PREPARING
+    And agent "a1" was asked to check and pull images once
+
+  @PR-005 @error-case @divergence
+  Scenario: A session CREATING for more than 10 minutes expires
+    In 26.3.3: the promotion to RUNNING skips a session while any kernel is not running and never
+    looks at how long it has been CREATING; no record is written, and the session stays CREATING,
+    its resources allocated, for as long as its agent does not report.
+
+    Given agent "a1" is slow to start kernels
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is CREATING
+    And 11 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" has expired in phase "promote-to-running"
+
+  @PR-005 @error-case @as-implemented
+  Scenario: A session whose kernel never reports stays CREATING past 10 minutes, with nothing recorded
+    Given agent "a1" is slow to start kernels
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is CREATING
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still CREATING
+    And session "s1" went through PENDING, SCHEDULED, PREPARING, PREPARED and CREATING
+
+  @PR-003 @error-case @divergence
+  Scenario: A session whose agent disappears while creating its kernel fails
+    In 26.3.3: an agent that disappears sends no report, and no cycle asks it about kernels that
+    are not yet RUNNING; the session stays CREATING (as when the agent is only slow).
+
+    Given agent "a1" is slow to start kernels
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is CREATING
+    And agent "a1" disappears
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is no longer CREATING
+
+  @PR-003 @error-case @as-implemented
+  Scenario: A session whose agent disappears while creating its kernel stays CREATING
+    Given agent "a1" is slow to start kernels
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is CREATING
+    And agent "a1" disappears
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still CREATING
+    And kernel "s1/0" is now PREPARED
+
+  @SK-003 @error-case @divergence
+  Scenario: The kernel of a running session whose agent disappeared moves to TERMINATING
+    In 26.3.3: once the kernel's presence goes stale, the sweep asks its agent whether it still
+    runs it; the agent cannot answer, and only an explicit "no" ends a kernel, so the kernel and
+    its session stay RUNNING.
+
+    Given a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is RUNNING
+    And agent "a1" disappears
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then kernel "s1/0" is now TERMINATING
+
+  @SK-003 @error-case @as-implemented
+  Scenario: A running session whose agent disappeared stays RUNNING, its agent asked in vain
+    Given a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is RUNNING
+    And agent "a1" disappears
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still RUNNING
+    And agent "a1" is asked again and again whether it runs kernel "s1/0", and every request fails
+    And agent "a1" has 2 CPUs and 4 GiB in use
+
+  @TS-002 @DT-003 @error-case @divergence
+  Scenario: Terminating a session whose agent disappeared completes, and its resources are freed
+    In 26.3.3: the destroy request to the vanished agent fails in every terminate cycle and the
+    kernel never reaches TERMINATED, so the session stays TERMINATING and its resources stay
+    allocated on the agent.
+
+    Given a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is RUNNING
+    And agent "a1" disappears
+    And the user terminates session "s1"
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is now TERMINATED
+
+  @TS-002 @DT-003 @error-case @as-implemented
+  Scenario: Terminating a session whose agent disappeared never completes
+    Given a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is RUNNING
+    And agent "a1" disappears
+    And the user terminates session "s1"
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still TERMINATING
+    And agent "a1" is asked again and again to destroy kernel "s1/0", and every request fails
+    And agent "a1" has 2 CPUs and 4 GiB in use

@@ -1,0 +1,77 @@
+"""The simulated agent fleet and the passing of time (end-to-end scenarios, support.e2e_world)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ai.backend.manager.data.session.types import SessionStatus
+
+from support.bdd import given, then, when
+from support.database.reads import DatabaseReader
+from support.e2e_world import EndToEndWorld
+from support.phrases import phrase
+
+# -- Given: how agents behave ------------------------------------------------------------------------
+
+
+@given(phrase('agent "{agent:Name}" fails every image pull'))
+def agent_fails_pulls(world: EndToEndWorld, agent: str) -> None:
+    world.fleet.behaviour_of(agent).pull_fails = True
+
+
+@given(phrase('agent "{agent:Name}" takes requests and never answers them'))
+def agent_hangs(world: EndToEndWorld, agent: str) -> None:
+    world.fleet.behaviour_of(agent).hangs = True
+
+
+@given(phrase('agent "{agent:Name}" is slow to start kernels'))
+def agent_slow(world: EndToEndWorld, agent: str) -> None:
+    """It creates the kernels it is asked for, but its reports on them wait until it catches up."""
+    world.fleet.behaviour_of(agent).slow_kernels = True
+
+
+@when(phrase('agent "{agent:Name}" catches up with its reports'))
+def agent_catches_up(world: EndToEndWorld, agent: str) -> None:
+    world.fleet.release(agent)
+
+
+# -- When: time passes --------------------------------------------------------------------------
+
+
+async def _status(world: EndToEndWorld, name: str) -> SessionStatus:
+    row = await DatabaseReader(world.database.engine).session(world.names.session(name))
+    return row["status"]
+
+
+@when(phrase('the scheduler runs until session "{name:Name}" is {status:SessionStatus}'))
+async def run_until_status(world: EndToEndWorld, name: str, status: SessionStatus) -> None:
+    async def reached() -> bool:
+        return await _status(world, name) == status
+
+    await world.run_until(reached, limit=40)
+
+
+@when(phrase("{count:d} scheduler ticks pass"))
+async def ticks_pass(world: EndToEndWorld, count: int) -> None:
+    for _ in range(count):
+        await world.tick()
+
+
+@when(phrase("{duration:Duration} pass"))
+async def time_passes(world: EndToEndWorld, duration: timedelta) -> None:
+    """Time moves on by ``duration`` at once, and then the scheduler ticks once."""
+    world.clock.advance(duration)
+    await world.tick()
+
+
+@when(phrase('agent "{agent:Name}" disappears'))
+async def agent_disappears(world: EndToEndWorld, agent: str) -> None:
+    await world.agent_disappears(agent)
+
+
+# -- Then --------------------------------------------------------------------------------------------
+
+
+@then(phrase("no scheduler cycle ended with an error"))
+def no_cycle_errors(world: EndToEndWorld) -> None:
+    assert not world.cycle_errors, "cycles ended with errors: " + "; ".join(f"{t.value}: {e!r}" for t, e in world.cycle_errors)
