@@ -23,16 +23,21 @@ from ai.backend.common.types import SessionId
 from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.agent import agents as agents_table
+from ai.backend.manager.repositories.fair_share import FairShareRepository
+from ai.backend.manager.repositories.resource_usage_history import ResourceUsageHistoryRepository
 from ai.backend.manager.scheduler.types import ScheduleType
+from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
 from support.coordinator_world import CoordinatorWorld
 from support.database.fixtures import ScenarioDatabase
+from support.database.reads import DatabaseReader
 from support.fakes.valkey_store import InMemoryValkey
+from support.fakes.waits import retry_waits_on
 from support.fleet import Report, SimulatedFleet
 
 TICK = timedelta(seconds=5)
-# The cycles of one tick, in the order a session meets them. Fair-share observation is left out:
-# it feeds the fair-share scheduler, which these scenarios do not use.
+CREATION_GAP = timedelta(seconds=1)
+# The cycles of one tick, in the order a session meets them; then the fair-share observation.
 TICK_CYCLES = (
     ScheduleType.SCHEDULE,
     ScheduleType.CHECK_PRECONDITION,
@@ -45,6 +50,7 @@ TICK_CYCLES = (
     ScheduleType.SWEEP,
     ScheduleType.SWEEP_STALE_KERNELS,
     ScheduleType.DEPRIORITIZE,
+    ScheduleType.OBSERVE_FAIR_SHARE,
 )
 TERMINAL = frozenset({SessionStatus.TERMINATED, SessionStatus.CANCELLED})
 
@@ -54,6 +60,7 @@ class EndToEndWorld(CoordinatorWorld):
         super().__init__(database)
         self.ticks = 0
         self.cycle_errors: list[tuple[ScheduleType, BaseException]] = []
+        self.retry_waits: list[float] = []  # Backend.AI's retry policy waits on the scenario clock
 
     async def start(self) -> None:
         """As the database tier, but Valkey is Backend.AI's own ValkeyScheduleClient on the in-memory
@@ -64,13 +71,24 @@ class EndToEndWorld(CoordinatorWorld):
         self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type]
         self.fleet = SimulatedFleet(self.agents, self.valkey)
         self.fleet.kernel_names = self.names.kernels
+        # Fair-share observation runs for real too: Backend.AI's aggregator and calculator on its own
+        # fair-share and usage-history repositories, on the scenario's database.
+        engine = self.database.engine
+        self._unused.update({
+            "fair-share repository": FairShareRepository(engine),
+            "resource-usage repository": ResourceUsageHistoryRepository(engine),
+            "fair-share aggregator": FairShareAggregator(),
+            "fair-share calculator": FairShareFactorCalculator(),
+        })
 
     # -- what users and operators do -----------------------------------------------------------
 
     async def create_session(self, name: str, **factory_args: Any) -> None:
-        """A session as the API creates it: PENDING, and a scheduling cycle requested."""
+        """A session as the API creates it: PENDING, and a scheduling cycle requested. Sessions are
+        created one second apart, so the order they were created in is never a tie."""
         self.add_session(name, status=SessionStatus.PENDING, **factory_args)
         await self.valkey.mark_schedules_needed_batch([ScheduleType.SCHEDULE.value])
+        self.clock.advance(CREATION_GAP)
 
     async def terminate_session(self, name: str) -> None:
         await self.flush()
@@ -91,7 +109,7 @@ class EndToEndWorld(CoordinatorWorld):
         await self.flush()
         self.ticks += 1
         await self.fleet.heartbeat()
-        with self.clock.pinned():
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             delivered = await self.fleet.deliver(self.coordinator)
             for schedule_type in TICK_CYCLES:
                 try:
@@ -107,7 +125,16 @@ class EndToEndWorld(CoordinatorWorld):
             await self.tick()
             if await done():
                 return count
-        raise AssertionError(f"not done after {limit} ticks")
+        raise AssertionError(f"not done after {limit} ticks; {await self.describe()}")
+
+    async def describe(self) -> str:
+        """Where every session stands, for a failure message."""
+        reader = DatabaseReader(self.database.engine)
+        parts = []
+        for name in self.names.sessions:
+            row = await reader.session(self.names.session(name))
+            parts.append(f"{name} {row['status'].name} ({row['status_info'] or '-'})")
+        return "sessions: " + ", ".join(parts)
 
     async def request_cycle(self, name: str) -> None:
         await self.valkey.mark_schedules_needed_batch([self.schedule_type_of(name).value])
@@ -115,7 +142,7 @@ class EndToEndWorld(CoordinatorWorld):
     def refused_calls(self) -> list[str]:
         doubles = (self.agents, self.valkey_store, self.valkey_stat, self.events, self.deployments,
                    self.config.legacy_etcd_config_loader, *self._unused.values())
-        return [call for double in doubles for call in double.refused_calls()]
+        return [call for double in doubles if hasattr(double, "refused_calls") for call in double.refused_calls()]
 
     def __repr__(self) -> str:
         return f"EndToEndWorld({self.database.name}, tick {self.ticks})"

@@ -66,6 +66,7 @@ class SimulatedFleet:
         self.behaviour: dict[AgentId, Behaviour] = {}
         self.queue: list[Report] = []
         self.delivered: list[Report] = []
+        self.failed_deliveries: list[tuple[Report, BaseException]] = []  # the handling raised
         self.kernel_names: dict[str, KernelId] = {}  # the scenario's names, for readable reports
         pool.listener = self.received
 
@@ -119,7 +120,7 @@ class SimulatedFleet:
     def _started(self, agent: FakeAgent, session_id: SessionId, kernel_id: KernelId, config: Any) -> Callable:
         async def deliver(coordinator: Any) -> None:
             agent.running_kernels.add(kernel_id)
-            await self.valkey.update_kernel_presence_batch({kernel_id: True})
+            await self._report_presence({kernel_id: True})
             slots = dict(_get(config, "resource_slots") or {})
             creation_info = {
                 "container_id": f"container-{kernel_id.hex[:12]}",
@@ -179,7 +180,10 @@ class SimulatedFleet:
         delivered = []
         while self.queue:
             report = self.queue.pop(0)
-            await report.deliver(coordinator)
+            try:
+                await report.deliver(coordinator)
+            except Exception as error:  # noqa: BLE001 - the manager's event dispatcher logs it and moves on
+                self.failed_deliveries.append((report, error))
             delivered.append(report)
         self.delivered.extend(delivered)
         return delivered
@@ -189,7 +193,13 @@ class SimulatedFleet:
         (``update_kernel_presence_batch``); what stops reporting goes stale in Valkey's own time."""
         for agent in self.pool.agents.values():
             if agent.reachable and agent.running_kernels:
-                await self.valkey.update_kernel_presence_batch({kernel: True for kernel in agent.running_kernels})
+                await self._report_presence({kernel: True for kernel in agent.running_kernels})
+
+    async def _report_presence(self, presences: dict[KernelId, bool]) -> None:
+        try:
+            await self.valkey.update_kernel_presence_batch(presences)
+        except Exception:  # noqa: BLE001 - Valkey is down: this report is lost; events travel apart
+            pass
 
 
 def _get(config: Any, key: str) -> Any:

@@ -64,6 +64,16 @@ async def time_passes(world: EndToEndWorld, duration: timedelta) -> None:
     await world.tick()
 
 
+@when("Valkey becomes unreachable")
+def valkey_down(world: EndToEndWorld) -> None:
+    world.valkey_store.down = True
+
+
+@when("Valkey is reachable again")
+def valkey_back(world: EndToEndWorld) -> None:
+    world.valkey_store.down = False
+
+
 @when(phrase('agent "{agent:Name}" disappears'))
 async def agent_disappears(world: EndToEndWorld, agent: str) -> None:
     await world.agent_disappears(agent)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from ai.backend.common.types import ClusterMode, ResourceSlot
 
 from support.bdd import given, when
 from support.e2e_world import EndToEndWorld
 from support.phrases import phrase
 
-ONE_SECOND = timedelta(seconds=1)  # "in this order": each a second after the one before
-
 
 @given(phrase('a user creates session "{name:Name}" requesting {request:Resources}'))
+@when(phrase('a user creates session "{name:Name}" requesting {request:Resources}'))
 async def user_creates_session(world: EndToEndWorld, name: str, request: ResourceSlot) -> None:
     await world.create_session(name, requested=request)
 
@@ -27,7 +24,6 @@ async def user_creates_prioritized_session(world: EndToEndWorld, name: str, prio
 async def user_creates_sessions(world: EndToEndWorld, names: list[str], request: ResourceSlot) -> None:
     for name in names:
         await world.create_session(name, requested=ResourceSlot(request))
-        world.clock.advance(ONE_SECOND)
 
 
 @given(phrase('a user creates {mode:ClusterMode} session "{name:Name}" of {count:d} kernels, each requesting {request:Resources}'))

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glide import Batch
+from glide import ConnectionError as GlideConnectionError
 from glide_shared.protobuf.command_request_pb2 import RequestType
 
 from .clock import FakeClock
@@ -41,6 +42,7 @@ class InMemoryValkey(StrictDouble):
         self.hashes: dict[str, dict[bytes, bytes]] = {}
         self.sets: dict[str, set[bytes]] = {}
         self.expiries: dict[str, int] = {}
+        self.down = False  # unreachable: every command fails as Glide fails when the server is gone
 
     @property
     def client(self) -> InMemoryValkey:
@@ -48,23 +50,32 @@ class InMemoryValkey(StrictDouble):
 
     # -- commands --------------------------------------------------------------------------------
 
+    def _reach(self) -> None:
+        if self.down:
+            raise GlideConnectionError("the Valkey server cannot be reached")
+
     async def time(self) -> list[bytes]:
+        self._reach()
         now = self._clock.now.timestamp()
         return [str(int(now)).encode(), str(int(now % 1 * 1_000_000)).encode()]
 
     async def set(self, key: str | bytes, value: str | bytes) -> str:
+        self._reach()
         self.values[_key(key)] = _bytes(value)
         return "OK"
 
     async def get(self, key: str | bytes) -> bytes | None:
+        self._reach()
         return self.values.get(_key(key))
 
     async def mset(self, key_values: Mapping[str | bytes, str | bytes]) -> str:
+        self._reach()
         for key, value in key_values.items():
             self.values[_key(key)] = _bytes(value)
         return "OK"
 
     async def delete(self, keys: Sequence[str | bytes]) -> int:
+        self._reach()
         removed = 0
         for key in map(_key, keys):
             removed += sum(store.pop(key, None) is not None for store in (self.values, self.hashes, self.sets))
@@ -72,24 +83,29 @@ class InMemoryValkey(StrictDouble):
         return removed
 
     async def hset(self, key: str | bytes, field_values: Mapping[str | bytes, str | bytes]) -> int:
+        self._reach()
         stored = self.hashes.setdefault(_key(key), {})
         added = sum(1 for f in field_values if _bytes(f) not in stored)
         stored.update({_bytes(f): _bytes(v) for f, v in field_values.items()})
         return added
 
     async def hgetall(self, key: str | bytes) -> dict[bytes, bytes]:
+        self._reach()
         return dict(self.hashes.get(_key(key), {}))
 
     async def sadd(self, key: str | bytes, members: Sequence[str | bytes]) -> int:
+        self._reach()
         stored = self.sets.setdefault(_key(key), set())
         added = {_bytes(m) for m in members} - stored
         stored.update(added)
         return len(added)
 
     async def smembers(self, key: str | bytes) -> set[bytes]:
+        self._reach()
         return set(self.sets.get(_key(key), set()))
 
     async def expire(self, key: str | bytes, seconds: int) -> bool:
+        self._reach()
         key = _key(key)
         if key not in self.values and key not in self.hashes and key not in self.sets:
             return False
@@ -97,6 +113,7 @@ class InMemoryValkey(StrictDouble):
         return True
 
     async def exec(self, batch: Batch, raise_on_error: bool = True) -> list[Any]:
+        self._reach()
         return [await self._run(request, args) for request, args in batch.commands]
 
     async def _run(self, request: int, args: list[Any]) -> Any:
