@@ -33,4 +33,5 @@ pytest_plugins = [
     # end-to-end: a simulated agent fleet, users, time passing
     "step_defs.steps.users",
     "step_defs.steps.fleet",
+    "step_defs.steps.invariants",
 ]

@@ -109,15 +109,25 @@ class EndToEndWorld(CoordinatorWorld):
         await self.flush()
         self.ticks += 1
         await self.fleet.heartbeat()
-        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
-            delivered = await self.fleet.deliver(self.coordinator)
-            for schedule_type in TICK_CYCLES:
-                try:
-                    await self.coordinator.process_schedule(schedule_type)
-                except Exception as error:  # noqa: BLE001 - kept: a Then step says whether any is expected
-                    self.cycle_errors.append((schedule_type, error))
+        delivered = await self.deliver_reports()
+        for schedule_type in TICK_CYCLES:
+            await self.run_one_cycle(schedule_type)
         self.clock.advance(TICK)
         return delivered
+
+    async def deliver_reports(self, limit: int | None = None) -> list[Report]:
+        """The reports agents have sent reach the coordinator (at most ``limit`` of them)."""
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            return await self.fleet.deliver(self.coordinator, limit=limit)
+
+    async def run_one_cycle(self, schedule_type: ScheduleType) -> None:
+        """One forced cycle; an error ends it as it ends the timer's event handler, and is kept."""
+        await self.flush()
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            try:
+                await self.coordinator.process_schedule(schedule_type)
+            except Exception as error:  # noqa: BLE001 - kept: a Then step says whether any is expected
+                self.cycle_errors.append((schedule_type, error))
 
     async def run_until(self, done: Any, limit: int) -> int:
         """Tick until ``done()`` (a coroutine function) says so, at most ``limit`` ticks."""

@@ -175,10 +175,11 @@ class SimulatedFleet:
 
     # -- time passing --------------------------------------------------------------------------
 
-    async def deliver(self, coordinator: Any) -> list[Report]:
-        """Hand every queued report to the coordinator, in the order the agents sent them."""
+    async def deliver(self, coordinator: Any, limit: int | None = None) -> list[Report]:
+        """Hand the queued reports (all, or the first ``limit``) to the coordinator, in the order
+        the agents sent them."""
         delivered = []
-        while self.queue:
+        while self.queue and (limit is None or len(delivered) < limit):
             report = self.queue.pop(0)
             try:
                 await report.deliver(coordinator)

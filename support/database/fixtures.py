@@ -66,6 +66,13 @@ class ScenarioDatabase:
     name: str
     engine: ExtendedAsyncSAEngine
     config: DatabaseConfig
+    superuser: bool = True  # the suite's own server: rows can be deleted with foreign-key triggers off
+
+    async def empty(self) -> None:
+        """Every table emptied but the reference rows a fresh installation has (resource slot types)."""
+        async with self.engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            await raw.execute(delete_script() if self.superuser else truncate_statement())
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -128,11 +135,7 @@ async def database(request: pytest.FixtureRequest, postgres: PostgresCluster, da
     timings = request.config.stash[TIMINGS]
     engine, config = database_engine
     started = time.perf_counter()
-    async with engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        if postgres.server.started_here:
-            await raw.execute(delete_script())
-        else:
-            await raw.execute(truncate_statement())
+    database = ScenarioDatabase(postgres.template, engine, config, superuser=postgres.server.started_here)
+    await database.empty()
     timings.resets.append(time.perf_counter() - started)
-    return ScenarioDatabase(postgres.template, engine, config)
+    return database

@@ -1,0 +1,56 @@
+"""Lifecycle invariants under random interleavings (support.invariants), in the end-to-end world."""
+
+from __future__ import annotations
+
+from support.bdd import run_on_scenario_loop, then, when
+from support.e2e_world import EndToEndWorld
+from support.invariants import Outcome, run_interleavings
+from support.phrases import phrase
+
+STEPS_PER_INTERLEAVING = 20
+
+
+def _outcome(world: EndToEndWorld) -> Outcome:
+    outcome = getattr(world, "interleavings", None)
+    if outcome is None:
+        raise AssertionError("no interleavings were run in this scenario")
+    return outcome
+
+
+def _held(world: EndToEndWorld, invariant: str) -> None:
+    outcome = _outcome(world)
+    if outcome.broken is not None and outcome.broken.invariant == invariant:
+        raise AssertionError(f"{outcome.broken}\n\nThe shortest interleaving found:\n{outcome.report}")
+
+
+@when(phrase("{count:d} random interleavings of users, scheduler cycles, agent reports and passing time run"))
+def interleavings_run(world: EndToEndWorld, count: int) -> None:
+    world.interleavings = run_interleavings(world.database, run_on_scenario_loop, count, STEPS_PER_INTERLEAVING)
+
+
+@then(phrase("at least {count:d} interleavings ran to their end"))
+def enough_interleavings(world: EndToEndWorld, count: int) -> None:
+    outcome = _outcome(world)
+    assert outcome.broken is None and outcome.examples >= count, (
+        f"{outcome.examples} interleavings ran; {outcome.broken or 'none broke an invariant'}"
+    )
+
+
+@then("every status change was one its phase declares")
+def declared_only(world: EndToEndWorld) -> None:
+    _held(world, "declared")
+
+
+@then("no session was lost")
+def none_lost(world: EndToEndWorld) -> None:
+    _held(world, "kept")
+
+
+@then("no session left TERMINATED or CANCELLED")
+def terminal_final(world: EndToEndWorld) -> None:
+    _held(world, "final")
+
+
+@then("no agent's occupied slots went below zero or above its capacity")
+def occupancy_bounded(world: EndToEndWorld) -> None:
+    _held(world, "occupancy")
