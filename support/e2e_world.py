@@ -1,12 +1,17 @@
 """End-to-end scenarios: the database tier's real coordinator, driven tick by tick, with a simulated
 agent fleet answering it (support.fleet).
 
-A tick is what a stretch of production time does:
+The scheduler is driven by the manager's own timers: the coordinator's ``create_task_specs``
+(for each cycle, a short timer every 2 s that runs it if it has been requested, and a long timer
+that forces it every 60 s, the first time 30 s after start; fair-share observation every 5
+minutes). A tick is ``TICK`` of production time:
   1. every reachable agent reports the presence of its running kernels (heartbeat);
   2. the reports agents sent since the last tick reach the coordinator's kernel-event handling;
-  3. every scheduler cycle runs once, in the order a session travels through them (the long
-     timers' forced cycles);
+  3. every timer that is due fires, in the coordinator's order: ``process_if_needed`` for a short
+     timer, ``process_schedule`` for a long one;
   4. the clock moves on by ``TICK``.
+When time jumps ("20 minutes pass"), every timer that came due fires once, as a timer that
+missed its beats does.
 Nothing here decides for the scheduler: sessions are created as the API creates them (a PENDING
 row and a schedule request), terminated through the real ``SchedulingController``, and everything
 in between is the coordinator's doing.
@@ -35,9 +40,10 @@ from support.fakes.valkey_store import InMemoryValkey
 from support.fakes.waits import retry_waits_on
 from support.fleet import Report, SimulatedFleet
 
-TICK = timedelta(seconds=5)
+TICK = timedelta(seconds=2)  # the short timers' interval
 CREATION_GAP = timedelta(seconds=1)
-# The cycles of one tick, in the order a session meets them; then the fair-share observation.
+# The cycles the manager's timers run, in the order a session meets them (26.3.3 has no timer
+# for the deprioritize cycle).
 TICK_CYCLES = (
     ScheduleType.SCHEDULE,
     ScheduleType.CHECK_PRECONDITION,
@@ -49,7 +55,6 @@ TICK_CYCLES = (
     ScheduleType.CHECK_TERMINATING_PROGRESS,
     ScheduleType.SWEEP,
     ScheduleType.SWEEP_STALE_KERNELS,
-    ScheduleType.DEPRIORITIZE,
     ScheduleType.OBSERVE_FAIR_SHARE,
 )
 TERMINAL = frozenset({SessionStatus.TERMINATED, SessionStatus.CANCELLED})
@@ -61,6 +66,7 @@ class EndToEndWorld(CoordinatorWorld):
         self.ticks = 0
         self.cycle_errors: list[tuple[ScheduleType, BaseException]] = []
         self.retry_waits: list[float] = []  # Backend.AI's retry policy waits on the scenario clock
+        self.due: dict[str, Any] = {}  # when each of the manager's timers fires next
 
     async def start(self) -> None:
         """As the database tier, but Valkey is Backend.AI's own ValkeyScheduleClient on the in-memory
@@ -110,28 +116,49 @@ class EndToEndWorld(CoordinatorWorld):
         self.ticks += 1
         await self.fleet.heartbeat()
         delivered = await self.deliver_reports()
-        for schedule_type in TICK_CYCLES:
-            await self.run_one_cycle(schedule_type)
+        await self._fire_due_timers()
         self.clock.advance(TICK)
         return delivered
+
+    async def _fire_due_timers(self) -> None:
+        if not self.due:
+            started = self.clock.now
+            self.due = {spec.name: started + timedelta(seconds=spec.initial_delay) for spec in self._timer_specs}
+        for spec in self._timer_specs:
+            if self.clock.now < self.due[spec.name]:
+                continue
+            self.due[spec.name] = self.clock.now + timedelta(seconds=spec.interval)
+            schedule_type = ScheduleType(spec.event_factory().schedule_type)
+            await self.run_one_cycle(schedule_type, only_if_requested="process_if_needed" in spec.name)
+
+    @property
+    def _timer_specs(self) -> list[Any]:
+        if "timer_specs" not in self.__dict__:
+            self.__dict__["timer_specs"] = self.coordinator.create_task_specs()
+        return self.__dict__["timer_specs"]
 
     async def deliver_reports(self, limit: int | None = None) -> list[Report]:
         """The reports agents have sent reach the coordinator (at most ``limit`` of them)."""
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             return await self.fleet.deliver(self.coordinator, limit=limit)
 
-    async def run_one_cycle(self, schedule_type: ScheduleType) -> None:
-        """One forced cycle; an error ends it as it ends the timer's event handler, and is kept."""
+    async def run_one_cycle(self, schedule_type: ScheduleType, *, only_if_requested: bool = False) -> None:
+        """One cycle, forced or only if requested; an error ends it as it ends the timer's event
+        handler, and is kept."""
         await self.flush()
+        run = self.coordinator.process_if_needed if only_if_requested else self.coordinator.process_schedule
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             try:
-                await self.coordinator.process_schedule(schedule_type)
+                await run(schedule_type)
             except Exception as error:  # noqa: BLE001 - kept: a Then step says whether any is expected
                 self.cycle_errors.append((schedule_type, error))
 
-    async def run_until(self, done: Any, limit: int) -> int:
-        """Tick until ``done()`` (a coroutine function) says so, at most ``limit`` ticks."""
+    async def run_until(self, done: Any, limit: int, between: timedelta | None = None) -> int:
+        """Tick until ``done()`` (a coroutine function) says so, at most ``limit`` ticks; with
+        ``between``, that much time passes from one tick to the next instead of ``TICK``."""
         for count in range(1, limit + 1):
+            if between is not None and count > 1:
+                self.clock.advance(between - TICK)
             await self.tick()
             if await done():
                 return count

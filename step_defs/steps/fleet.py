@@ -35,6 +35,9 @@ def agent_catches_up(world: EndToEndWorld, agent: str) -> None:
     world.fleet.release(agent)
 
 
+RUN_LIMIT = 300  # ticks: ten minutes of the scheduler's time
+MINUTES_LIMIT = 30
+
 # -- When: time passes --------------------------------------------------------------------------
 
 
@@ -48,7 +51,16 @@ async def run_until_status(world: EndToEndWorld, name: str, status: SessionStatu
     async def reached() -> bool:
         return await _status(world, name) == status
 
-    await world.run_until(reached, limit=40)
+    await world.run_until(reached, limit=RUN_LIMIT)
+
+
+@when(phrase('the scheduler runs until session "{name:Name}" is {status:SessionStatus}, a minute at a time'))
+async def run_until_status_by_minutes(world: EndToEndWorld, name: str, status: SessionStatus) -> None:
+    """As above, with a minute between ticks: only what is due every minute happens (the long timers)."""
+    async def reached() -> bool:
+        return await _status(world, name) == status
+
+    await world.run_until(reached, limit=MINUTES_LIMIT, between=timedelta(minutes=1))
 
 
 @when(phrase("{count:d} scheduler ticks pass"))

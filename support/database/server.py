@@ -120,7 +120,7 @@ class PostgresServer:
                     "--encoding=UTF8", "--locale=C")
         options = " ".join([
             "-c listen_addresses=127.0.0.1", f"-p {server.port}", f"-k {workdir}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c jit=off",
             "-c max_connections=200", "-c checkpoint_timeout=1h",
         ])
         server._run("pg_ctl", "-D", str(datadir), "-w", "-s", "-l", str(workdir / "server.log"),
