@@ -34,4 +34,5 @@ pytest_plugins = [
     "step_defs.steps.users",
     "step_defs.steps.fleet",
     "step_defs.steps.invariants",
+    "step_defs.steps.model_serving",
 ]

@@ -17,6 +17,7 @@ import pytest_asyncio
 from support.bdd import given, when
 from support.coordinator_world import CoordinatorWorld
 from support.e2e_world import EndToEndWorld
+from support.serving_e2e_world import ServingEndToEndWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
 from support.serving_world import ServingWorld
@@ -55,9 +56,11 @@ async def serving_world(database):
 
 
 @pytest_asyncio.fixture
-async def e2e_world(database):
-    """The database tier's coordinator driven tick by tick, with a simulated agent fleet."""
-    scheduler = EndToEndWorld(database)
+async def e2e_world(request: pytest.FixtureRequest, database):
+    """The database tier's coordinator driven tick by tick, with a simulated agent fleet (and, for
+    model serving, the deployment and route coordinators on the same database)."""
+    serving = request.node.get_closest_marker("deployment") is not None
+    scheduler = ServingEndToEndWorld(database) if serving else EndToEndWorld(database)
     await scheduler.start()
     try:
         yield scheduler

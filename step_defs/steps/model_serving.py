@@ -1,0 +1,79 @@
+"""Model serving end to end (support.serving_e2e_world): deployments created and scaled by their
+owner, converging through the deployment, route and scheduler coordinators."""
+
+from __future__ import annotations
+
+from ai.backend.manager.data.deployment.types import RouteStatus
+from ai.backend.manager.data.session.types import SessionStatus
+
+from support.bdd import given, then, when
+from support.phrases import phrase
+from support.serving_e2e_world import ServingEndToEndWorld
+from support.vocabulary import code_state, deployment_state
+
+READY = code_state(deployment_state("READY"))
+CONVERGE_LIMIT = 300  # ticks: ten minutes of the system's time
+
+
+async def _serving(world: ServingEndToEndWorld, name: str) -> tuple[list[dict], dict]:
+    """The deployment's routes that are in service, and the status of every route's session."""
+    routes = await world.serving.read.routes(world.deployment_id(name))
+    statuses = {}
+    for route in routes:
+        if route["session"] is not None:
+            statuses[route["session"]] = (await world.serving.read.session(route["session"]))["status"]
+    return routes, statuses
+
+
+def _converged(routes: list[dict], statuses: dict, count: int) -> bool:
+    healthy = [r for r in routes if r["status"] == RouteStatus.HEALTHY]
+    others = [r for r in routes if r["status"] != RouteStatus.HEALTHY]
+    return (
+        len(healthy) == count
+        and all(statuses.get(r["session"]) == SessionStatus.RUNNING for r in healthy)
+        and all(r["status"] == RouteStatus.TERMINATED for r in others)
+        and all(statuses.get(r["session"]) in (SessionStatus.TERMINATED, SessionStatus.CANCELLED, None) for r in others)
+    )
+
+
+def _describe(routes: list[dict], statuses: dict) -> str:
+    return "; ".join(f"route {r['status'].name} with session {getattr(statuses.get(r['session']), 'name', '-')}" for r in routes)
+
+
+@given(phrase('a user creates deployment "{name:Name}" with {count:Replicas}'))
+async def deployment_created(world: ServingEndToEndWorld, name: str, count: int) -> None:
+    await world.create_deployment(name, count)
+
+
+@when(phrase('the owner scales deployment "{name:Name}" to {count:Replicas}'))
+async def scaled(world: ServingEndToEndWorld, name: str, count: int) -> None:
+    await world.set_replicas(name, count)
+
+
+@when(phrase('the system runs until deployment "{name:Name}" serves with {count:Replicas}'))
+async def runs_until_serving(world: ServingEndToEndWorld, name: str, count: int) -> None:
+    async def done() -> bool:
+        routes, statuses = await _serving(world, name)
+        deployment = await world.serving.read.deployment(world.deployment_id(name))
+        return deployment["lifecycle_stage"] == READY and _converged(routes, statuses, count)
+
+    try:
+        await world.run_until(done, limit=CONVERGE_LIMIT)
+    except AssertionError as error:
+        routes, statuses = await _serving(world, name)
+        raise AssertionError(f"{error}; deployment {name}: {_describe(routes, statuses)}") from None
+
+
+@then(phrase('deployment "{name:Name}" serves with {count:Replicas}, each a RUNNING route whose session is RUNNING'))
+async def serves_with(world: ServingEndToEndWorld, name: str, count: int) -> None:
+    routes, statuses = await _serving(world, name)
+    assert _converged(routes, statuses, count), f"deployment {name}: {_describe(routes, statuses)}"
+
+
+@then(phrase('deployment "{name:Name}" has had {count:d} sessions, every one of them RUNNING or ended'))
+async def sessions_had(world: ServingEndToEndWorld, name: str, count: int) -> None:
+    routes, statuses = await _serving(world, name)
+    requests = world.serving.scheduling_controller.requests
+    assert len(requests) == count, f"{len(requests)} sessions were requested for deployment {name}"
+    stuck = [s.name for s in statuses.values() if s not in (SessionStatus.RUNNING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)]
+    assert not stuck, f"sessions of deployment {name} are still {stuck}"

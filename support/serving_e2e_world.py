@@ -1,0 +1,164 @@
+"""End-to-end model serving: the deployment and route coordinators (support.serving_world) and the
+scheduler (support.e2e_world) on one database, one clock and one Valkey, driven by all three
+coordinators' own timers, with the simulated agent fleet running the routes' sessions.
+
+Boundaries besides the end-to-end tier's:
+  session creation   a route's request for a session is answered as the scheduler accepts a valid
+                     one: a PENDING inference session with its kernel, requesting what the scenario
+                     gives replicas (support.fakes.session_creation, here writing the kernel too);
+                     from then on the scheduler and the fleet run it like any other
+  Valkey (live)      Backend.AI's ValkeyLiveClient on the same in-memory store (route connection
+                     info for the app proxy)
+  app proxy          the real client talks to the aiohttp endpoint on 127.0.0.1; the proxy's health
+                     probes are simulated: each tick it reports a route ready when the route's
+                     session is RUNNING, not ready otherwise, through Backend.AI's Valkey client
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from ai.backend.common.clients.valkey_client.valkey_live.client import ValkeyLiveClient
+from ai.backend.common.types import ResourceSlot, SessionId, SessionTypes
+from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.models.routing import RoutingRow
+from ai.backend.manager.repositories.scheduler.types.session_creation import SessionCreationSpec
+from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
+from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
+import sqlalchemy as sa
+
+from support.database.fixtures import ScenarioDatabase
+from support.e2e_world import EndToEndWorld
+from support.serving_world import ServingWorld
+
+
+class ServingEndToEndWorld(EndToEndWorld):
+    replica_request = ResourceSlot({"cpu": 1, "mem": 2 * 1024**3})
+
+    def __init__(self, database: ScenarioDatabase) -> None:
+        super().__init__(database)
+        self.serving = ServingWorld(database)
+        self._rows.clear()  # owners, scaling group and image come with the serving world's rows
+        self._replicas = 0
+
+    async def start(self) -> None:
+        await super().start()
+        serving = self.serving
+        await serving.start()
+        # One clock, one Valkey, one event bus for the three coordinators.
+        serving.clock = self.clock
+        serving.valkey_store = self.valkey_store
+        serving.valkey = self.valkey
+        serving.events = self.events
+        # Where the manager leaves route connection info for the app proxy: Backend.AI's own
+        # ValkeyLiveClient, on the same in-memory store.
+        serving._unused["valkey live"] = ValkeyLiveClient(self.valkey_store)  # type: ignore[arg-type]
+        # The scheduler's RUNNING hook finds a session's deployment through the real repository.
+        self.deployments = serving.repository
+        serving.scheduling_controller.enqueue_session = self._enqueue_session  # type: ignore[method-assign]
+
+    async def aclose(self) -> None:
+        await self.serving.aclose()
+        await super().aclose()
+
+    async def _enqueue_session(self, spec: SessionCreationSpec) -> SessionId:
+        """The scheduler accepts the route's request: a PENDING inference session and its kernel."""
+        self.serving.scheduling_controller.requests.append(spec)
+        self._replicas += 1
+        name = f"replica {self._replicas}"
+        self.add_session(name, status=SessionStatus.PENDING, session_type=SessionTypes.INFERENCE,
+                         requested=ResourceSlot(self.replica_request), created_at=self.clock.now,
+                         status_changed=self.clock.now)
+        await super().flush()  # in the database before the route is linked to it
+        await self.valkey.mark_schedules_needed_batch(["schedule"])
+        return SessionId(self.names.session(name))
+
+    async def flush(self) -> None:
+        await self.serving.flush()
+        await super().flush()
+
+    # -- time passing -----------------------------------------------------------------------------
+
+    async def tick(self) -> list[Any]:
+        delivered = await super().tick()
+        return delivered
+
+    async def _fire_due_timers(self) -> None:
+        await self._app_proxy_probes()
+        await super()._fire_due_timers()
+        for spec in self._serving_timers:
+            if self.clock.now < self.serving_due[spec.name]:
+                continue
+            self.serving_due[spec.name] = self.clock.now + timedelta(seconds=spec.interval)
+            await self._run_serving_timer(spec)
+
+    @property
+    def _serving_timers(self) -> list[Any]:
+        if "serving_timers" not in self.__dict__:
+            specs = [*self.serving.deployment_coordinator.create_task_specs(),
+                     *self.serving.route_coordinator.create_task_specs()]
+            self.__dict__["serving_timers"] = specs
+            self.serving_due = {s.name: self.clock.now + timedelta(seconds=s.initial_delay) for s in specs}
+        return self.__dict__["serving_timers"]
+
+    async def _run_serving_timer(self, spec: Any) -> None:
+        event = spec.event_factory()
+        if_needed = "if_needed" in spec.name
+        if spec.name.startswith("deployment"):
+            lifecycle: Any = DeploymentLifecycleType(event.lifecycle_type)
+            coordinator: Any = self.serving.deployment_coordinator
+            run = coordinator.process_if_needed if if_needed else coordinator.process_deployment_lifecycle
+        else:
+            lifecycle = RouteLifecycleType(event.lifecycle_type)
+            coordinator = self.serving.route_coordinator
+            run = coordinator.process_if_needed if if_needed else coordinator.process_route_lifecycle
+        with self.clock.pinned():
+            try:
+                await run(lifecycle)
+            except Exception as error:  # noqa: BLE001 - kept, as for the scheduler's cycles
+                self.cycle_errors.append((spec.name, error))
+
+    async def _app_proxy_probes(self) -> None:
+        """The app proxy probes every route with a session: ready when the session runs."""
+        routes, sessions = RoutingRow.__table__, self._sessions_table
+        async with self.database.engine.connect() as conn:
+            rows = list(await conn.execute(
+                sa.select(routes.c.id, sessions.c.status)
+                .join(sessions, sessions.c.id == routes.c.session)
+            ))
+        for route_id, status in rows:
+            try:
+                await self.valkey.initialize_routes_health_status_batch([str(route_id)])
+                await self.valkey.update_route_readiness(str(route_id), status == SessionStatus.RUNNING)
+            except Exception:  # noqa: BLE001 - Valkey down: the probe result is lost
+                pass
+
+    @property
+    def _sessions_table(self) -> Any:
+        from ai.backend.manager.models.session import SessionRow
+
+        return SessionRow.__table__
+
+    # -- what the scenario asks ---------------------------------------------------------------------
+
+    async def create_deployment(self, name: str, replicas: int) -> None:
+        """A deployment as the API creates it: PENDING with its replica count, and a check requested."""
+        from ai.backend.manager.data.deployment.types import EndpointLifecycle
+
+        self.serving.add_deployment(name, EndpointLifecycle.PENDING, replicas=replicas)
+        await self.serving.request_cycle("check-pending-deployments")
+
+    async def set_replicas(self, deployment: str, replicas: int) -> None:
+        """The owner changes the replica count, as the API does: the row, and a check requested."""
+        from ai.backend.manager.models.endpoint import EndpointRow
+
+        await self.flush()
+        endpoints = EndpointRow.__table__
+        await self.write(sa.update(endpoints).where(endpoints.c.id == self.serving.deployment(deployment))
+                         .values(replicas=replicas))
+        await self.serving.request_cycle("check-replica-deployments")
+
+    def deployment_id(self, name: str) -> uuid.UUID:
+        return self.serving.deployment(name)
