@@ -7,7 +7,7 @@ from support.e2e_world import EndToEndWorld
 from support.invariants import Outcome, run_interleavings
 from support.phrases import phrase
 
-STEPS_PER_INTERLEAVING = 14
+STEPS_PER_INTERLEAVING = 12
 
 
 def _outcome(world: EndToEndWorld) -> Outcome:
