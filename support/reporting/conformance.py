@@ -17,6 +17,7 @@ from support.reporting import coverage_then_now
 from support.reporting.allure_results import AllureResult, report_ids, status_counts
 from support.reporting.statuses import (
     NOT_RUN,
+    in_file_order,
     OUTCOME_WORDS,
     OUTCOMES,
     STATUSES,
@@ -127,9 +128,7 @@ def _totals(id_counts: Counter, scenario_counts: Counter, allure_counts: Counter
 
 def _end_to_end(records: list[dict], links: dict[str, str]) -> str:
     rows = []
-    for record in records:
-        if not record.get("e2e"):
-            continue
+    for record in in_file_order([r for r in records if r.get("e2e")]):
         ids = " ".join(f'<a href="#{i}">{i}</a>' for i in record.get("bep_ids", []))
         glyph, tone = MARKS.get(record["outcome"], ("?", "bad"))
         kind = " (BEP expectation)" if record["divergence"] else " (as implemented)" if record["as_implemented"] else ""

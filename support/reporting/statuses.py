@@ -50,6 +50,15 @@ def records_by_id(records: list[dict]) -> dict[str, list[dict]]:
     return grouped
 
 
+def in_file_order(records: list[dict]) -> list[dict]:
+    """Records ordered by feature file, then line (not as strings: line 13 before line 110)."""
+    def key(record: dict) -> tuple[str, int]:
+        path, _, line = record["where"].rpartition(":")
+        return path, int(line) if line.isdigit() else 0
+
+    return sorted(records, key=key)
+
+
 def expected_outcome(record: dict) -> str:
     return "xfailed" if record["divergence"] else "passed"
 

@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from support.catalogue import load_catalogue
-from support.reporting.statuses import MARK, NOT_RUN, STATUSES, load_records, records_by_id, status_of
+from support.reporting.statuses import MARK, NOT_RUN, STATUSES, in_file_order, load_records, records_by_id, status_of
 from support.vocabulary import explicit_bindings
 
 
@@ -71,7 +71,7 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
     for epic, rows in rows_by_epic.items():
         lines += [f"## {epic}", "", "| ID | Subject | Scenario (BEP) | Expected (BEP) | Status | Scenarios in this suite |",
                   "|---|---|---|---|---|---|", *rows, ""]
-    end_to_end = [r for r in results if r.get("e2e")]
+    end_to_end = in_file_order([r for r in results if r.get("e2e")])
     if end_to_end:
         lines += ["## End-to-end scenarios (BEP Phase 4)", "",
                   "Each exercises several BEP IDs together through the real coordinators and a simulated agent "
