@@ -23,6 +23,20 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     And session "s1" went through PENDING, SCHEDULED and PREPARING
     And agent "a1" has nothing in use
 
+  @SK-001 @DT-001 @TS-001 @PT-001 @error-case
+  Scenario: A session whose kernel its agent lost is ended once the kernel's presence goes stale
+    The agent no longer reports the kernel present; after two minutes its presence is stale, the
+    kernel sweep asks the agent, which answers that it does not run it, and the kernel is
+    TERMINATED. The session is then terminated like any other.
+
+    Given a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is RUNNING
+    And agent "a1" loses kernel "s1/0"
+    And 3 minutes pass
+    And the scheduler runs until session "s1" is TERMINATED
+    Then session "s1" went through PENDING, SCHEDULED, PREPARING, PREPARED, CREATING, RUNNING, TERMINATING and TERMINATED
+    And agent "a1" has nothing in use
+
   @SW-001 @error-case @divergence @absent-in-code
   Scenario: A session whose agent never answers the image check is terminated once PREPARING too long
     In 26.3.3: nothing times out a PREPARING session. The promotion to PREPARED skips it while its

@@ -86,6 +86,12 @@ def valkey_back(world: EndToEndWorld) -> None:
     world.valkey_store.down = False
 
 
+@when(phrase('agent "{agent:Name}" loses kernel "{kernel:Name}"'))
+def agent_loses_kernel(world: EndToEndWorld, agent: str, kernel: str) -> None:
+    """The kernel's container is gone; the agent says nothing, and no longer reports it present."""
+    world.fleet.lose_kernel(agent, world.names.kernel(kernel))
+
+
 @when(phrase('agent "{agent:Name}" disappears'))
 async def agent_disappears(world: EndToEndWorld, agent: str) -> None:
     await world.agent_disappears(agent)
