@@ -142,16 +142,17 @@ class EndToEndWorld(CoordinatorWorld):
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             return await self.fleet.deliver(self.coordinator, limit=limit)
 
-    async def run_one_cycle(self, schedule_type: ScheduleType, *, only_if_requested: bool = False) -> None:
-        """One cycle, forced or only if requested; an error ends it as it ends the timer's event
-        handler, and is kept."""
+    async def run_one_cycle(self, schedule_type: ScheduleType, *, only_if_requested: bool = False) -> bool:
+        """One cycle, forced or only if requested; whether it ran. An error ends it as it ends the
+        timer's event handler, and is kept."""
         await self.flush()
         run = self.coordinator.process_if_needed if only_if_requested else self.coordinator.process_schedule
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             try:
-                await run(schedule_type)
+                return bool(await run(schedule_type))
             except Exception as error:  # noqa: BLE001 - kept: a Then step says whether any is expected
                 self.cycle_errors.append((schedule_type, error))
+                return False
 
     async def run_until(self, done: Any, limit: int, between: timedelta | None = None) -> int:
         """Tick until ``done()`` (a coroutine function) says so, at most ``limit`` ticks; with

@@ -123,12 +123,19 @@ def run_interleavings(database: ScenarioDatabase, run: Callable[[Coroutine], Any
 
         @rule()
         def scheduler_advances(self) -> None:
-            """What agents reported so far arrives, then the next of the cycles that move sessions
-            runs, in the order a session meets them (the long timers going round)."""
+            """What agents reported so far arrives; then the first cycle that has been requested
+            runs (a short timer), or else the next of the cycles that move sessions, in the order a
+            session meets them (the long timers going round)."""
+            run(self.world.deliver_reports())
+            run(self._advance())
+
+        async def _advance(self) -> None:
+            for cycle in SESSION_CYCLES:
+                if await self.world.run_one_cycle(cycle, only_if_requested=True):
+                    return
             cycle = SESSION_CYCLES[self.next_cycle % len(SESSION_CYCLES)]
             self.next_cycle += 1
-            run(self.world.deliver_reports())
-            run(self.world.run_one_cycle(cycle))
+            await self.world.run_one_cycle(cycle)
 
         @rule()
         def an_agent_report_arrives(self) -> None:

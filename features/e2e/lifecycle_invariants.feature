@@ -4,7 +4,8 @@ Feature: Lifecycle invariants hold whatever order things happen in
   what users, the scheduler, agents and time do, each from an empty database with agents "a1" and
   "a2" (4 CPUs and 8 GiB each), at most 12 steps long. A step is a user creating a session or
   terminating one; one scheduler cycle (any of those a tick runs); the scheduler advancing (the
-  agents' reports arrive, then the next of the cycles that move sessions runs, in their order);
+  agents' reports arrive, then the first cycle that has been requested runs, or else the next of
+  the cycles that move sessions, in their order);
   only the first report agents owe arriving; time passing (5 seconds, a minute or 11 minutes, with heartbeats), or agent
   "a2" disappearing. After every step the invariants below are checked against the database. The
   interleavings are derandomized: every run checks the same ones. When an invariant breaks, the
