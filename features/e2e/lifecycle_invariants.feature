@@ -2,14 +2,17 @@
 Feature: Lifecycle invariants hold whatever order things happen in
   End-to-end (BEP Phase 4). Instead of one story, many: Hypothesis generates interleavings of
   what users, the scheduler, agents and time do, each from an empty database with agents "a1" and
-  "a2" (4 CPUs and 8 GiB each), at most 12 steps long. A step is a user creating a session or
-  terminating one; one scheduler cycle (any of those a tick runs); the scheduler advancing (the
-  agents' reports arrive, then the first cycle that has been requested runs, or else the next of
-  the cycles that move sessions, in their order);
-  only the first report agents owe arriving; time passing (5 seconds, a minute or 11 minutes, with heartbeats), or agent
-  "a2" disappearing. After every step the invariants below are checked against the database. The
-  interleavings are derandomized: every run checks the same ones. When an invariant breaks, the
-  failure shows the shortest sequence of steps found that breaks it.
+  "a2" (4 CPUs and 8 GiB each), at most 12 steps long. A step is one of:
+  - a user creating a session, or terminating one;
+  - one scheduler cycle, any of those the manager's timers run;
+  - the scheduler advancing: the agents' reports arrive, then the first cycle that has been
+    requested runs, or else the next of the cycles that move sessions, in their order;
+  - only the first report the agents owe arriving;
+  - time passing (5 seconds, a minute or 11 minutes), with heartbeats;
+  - agent "a2" disappearing.
+  After every step the invariants below are checked against the database. The interleavings are
+  derandomized: every run checks the same ones. When an invariant breaks, the failure shows the
+  shortest sequence of steps found that breaks it.
 
   A status change is "declared" when the phase that recorded it declares it: a lifecycle handler's
   status transitions from its target statuses, or a promotion spec's target statuses to its
