@@ -38,7 +38,14 @@ from ai.backend.manager.models.scheduling_history.row import SessionSchedulingHi
 from ai.backend.manager.models.session import SessionRow
 from hypothesis import HealthCheck, Phase, reporting, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from support.database.fixtures import ScenarioDatabase
 from support.e2e_world import TERMINAL, TICK_CYCLES, EndToEndWorld
@@ -105,9 +112,17 @@ def run_interleavings(database: ScenarioDatabase, run: Callable[[Coroutine], Any
 
         # -- steps -----------------------------------------------------------------------------
 
+        @initialize(cpus=st.integers(1, 4))
+        def a_first_session(self, cpus: int) -> None:
+            """Every interleaving starts with a session created, so its steps have one to move."""
+            self._create(cpus)
+
         @precondition(lambda self: len(self.created) < MAX_SESSIONS)
         @rule(cpus=st.integers(1, 4))
         def create_session(self, cpus: int) -> None:
+            self._create(cpus)
+
+        def _create(self, cpus: int) -> None:
             name = f"s{len(self.created) + 1}"
             run(self.world.create_session(name, requested=ResourceSlot({"cpu": Decimal(cpus), "mem": Decimal(GiB)})))
             self.created.append(name)

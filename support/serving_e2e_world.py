@@ -20,14 +20,17 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from ai.backend.common.clients.valkey_client.valkey_live.client import ValkeyLiveClient
 from ai.backend.common.types import ResourceSlot, SessionId, SessionTypes
+from ai.backend.manager.data.deployment.types import EndpointLifecycle
 from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.models.endpoint import EndpointRow
 from ai.backend.manager.models.routing import RoutingRow
+from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.repositories.scheduler.types.session_creation import SessionCreationSpec
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
-import sqlalchemy as sa
 
 from support.database.fixtures import ScenarioDatabase
 from support.e2e_world import EndToEndWorld
@@ -81,10 +84,6 @@ class ServingEndToEndWorld(EndToEndWorld):
 
     # -- time passing -----------------------------------------------------------------------------
 
-    async def tick(self) -> list[Any]:
-        delivered = await super().tick()
-        return delivered
-
     async def _fire_due_timers(self) -> None:
         await self._app_proxy_probes()
         await super()._fire_due_timers()
@@ -122,7 +121,7 @@ class ServingEndToEndWorld(EndToEndWorld):
 
     async def _app_proxy_probes(self) -> None:
         """The app proxy probes every route with a session: ready when the session runs."""
-        routes, sessions = RoutingRow.__table__, self._sessions_table
+        routes, sessions = RoutingRow.__table__, SessionRow.__table__
         async with self.database.engine.connect() as conn:
             rows = list(await conn.execute(
                 sa.select(routes.c.id, sessions.c.status)
@@ -135,25 +134,15 @@ class ServingEndToEndWorld(EndToEndWorld):
             except Exception:  # noqa: BLE001 - Valkey down: the probe result is lost
                 pass
 
-    @property
-    def _sessions_table(self) -> Any:
-        from ai.backend.manager.models.session import SessionRow
-
-        return SessionRow.__table__
-
     # -- what the scenario asks ---------------------------------------------------------------------
 
     async def create_deployment(self, name: str, replicas: int) -> None:
         """A deployment as the API creates it: PENDING with its replica count, and a check requested."""
-        from ai.backend.manager.data.deployment.types import EndpointLifecycle
-
         self.serving.add_deployment(name, EndpointLifecycle.PENDING, replicas=replicas)
         await self.serving.request_cycle("check-pending-deployments")
 
     async def set_replicas(self, deployment: str, replicas: int) -> None:
         """The owner changes the replica count, as the API does: the row, and a check requested."""
-        from ai.backend.manager.models.endpoint import EndpointRow
-
         await self.flush()
         endpoints = EndpointRow.__table__
         await self.write(sa.update(endpoints).where(endpoints.c.id == self.serving.deployment(deployment))

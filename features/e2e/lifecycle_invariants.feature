@@ -2,7 +2,8 @@
 Feature: Lifecycle invariants hold whatever order things happen in
   End-to-end (BEP Phase 4). Instead of one story, many: Hypothesis generates interleavings of
   what users, the scheduler, agents and time do, each from an empty database with agents "a1" and
-  "a2" (4 CPUs and 8 GiB each), at most 12 steps long. A step is one of:
+  "a2" (4 CPUs and 8 GiB each) and a first session created by a user, then at most 12 steps
+  long. A step is one of:
   - a user creating a session, or terminating one;
   - one scheduler cycle, any of those the manager's timers run;
   - the scheduler advancing: the agents' reports arrive, then the first cycle that has been
