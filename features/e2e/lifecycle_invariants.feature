@@ -5,7 +5,7 @@ Feature: Lifecycle invariants hold whatever order things happen in
   "a2" (4 CPUs and 8 GiB each) and a first session created by a user, then at most 12 steps
   long. A step is one of:
   - a user creating a session, or terminating one;
-  - one scheduler cycle, any of those the manager's timers run;
+  - one scheduler cycle, any of those the manager's timers run that can change a status;
   - the scheduler advancing: the agents' reports arrive, then the first cycle that has been
     requested runs, or else the next of the cycles that move sessions, in their order;
   - only the first report the agents owe arriving;
