@@ -55,8 +55,6 @@ class Behaviour:
     hangs: bool = False
     slow_kernels: bool = False  # its reports on the kernels it creates wait until it catches up
     held: list[Report] = field(default_factory=list)
-    gone: bool = False
-    lost_kernels: set[KernelId] = field(default_factory=set)
 
 
 class SimulatedFleet:
@@ -156,8 +154,6 @@ class SimulatedFleet:
 
     def disappear(self, agent: str) -> None:
         """The agent is gone: it answers nothing, sends nothing, and its reports never arrive."""
-        behaviour = self.behaviour_of(agent)
-        behaviour.gone = True
         self._agent(agent).reachable = False
         self.queue = [r for r in self.queue if r.agent != agent]
 
@@ -171,7 +167,6 @@ class SimulatedFleet:
     def lose_kernel(self, agent: str, kernel_id: KernelId) -> None:
         """The kernel's container is gone from the agent, and the agent says nothing about it."""
         self._agent(agent).running_kernels.discard(kernel_id)
-        self.behaviour_of(agent).lost_kernels.add(kernel_id)
 
     # -- time passing --------------------------------------------------------------------------
 
