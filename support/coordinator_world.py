@@ -58,6 +58,7 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
     SchedulingControllerArgs,
 )
 
+from support import swallowed
 from support.database.fixtures import ScenarioDatabase
 from support.database.locks import WatchedAdvisoryLocks
 from support.database.writes import write_rows
@@ -456,6 +457,7 @@ class CoordinatorWorld:
                 cycle.performed = await run(cycle.schedule_type)
             except Exception as error:  # noqa: BLE001 - what the cycle ended with is the outcome
                 cycle.error = error
+                swallowed.keep(error, f"the {name} cycle")
         return cycle
 
     async def request_cycle(self, name: str) -> None:

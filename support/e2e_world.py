@@ -33,6 +33,7 @@ from ai.backend.manager.repositories.resource_usage_history import ResourceUsage
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
+from support import swallowed
 from support.coordinator_world import CoordinatorWorld
 from support.database.fixtures import ScenarioDatabase
 from support.database.reads import DatabaseReader
@@ -152,6 +153,7 @@ class EndToEndWorld(CoordinatorWorld):
                 return bool(await run(schedule_type))
             except Exception as error:  # noqa: BLE001 - kept: a Then step says whether any is expected
                 self.cycle_errors.append((schedule_type, error))
+                swallowed.keep(error, f"the {schedule_type.value} cycle")
                 return False
 
     async def run_until(self, done: Any, limit: int, between: timedelta | None = None) -> int:

@@ -32,6 +32,7 @@ from ai.backend.common.events.event_types.kernel.anycast import (
 from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
 from ai.backend.common.types import AgentId, KernelId, SessionId
 
+from support import swallowed
 from support.fakes.agents import FakeAgent, FakeAgentPool
 
 
@@ -180,6 +181,7 @@ class SimulatedFleet:
                 await report.deliver(coordinator)
             except Exception as error:  # noqa: BLE001 - the manager's event dispatcher logs it and moves on
                 self.failed_deliveries.append((report, error))
+                swallowed.keep(error, f"delivering {report}")
             delivered.append(report)
         self.delivered.extend(delivered)
         return delivered

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pytest_bdd.feature import get_features
 from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
 from pytest_bdd.steps import step_function_context_registry
 
+from support import swallowed
 from support.catalogue import load_catalogue
 from support.spec_rules import (
     KNOWN_TAGS,
@@ -38,6 +40,8 @@ SPEC = pytest.StashKey[ScenarioSpec]()
 TITLE = pytest.StashKey[str]()  # the scenario name with outline parameters filled in
 OUTCOMES = pytest.StashKey[dict[str, dict]]()
 SKIPPED = pytest.StashKey[list[str]]()
+LEDGER = pytest.StashKey[swallowed.ErrorLedger]()
+STEP_FAILED = pytest.StashKey[bool]()
 EXAMPLE_PARAM = "_pytest_bdd_example"
 NODE_LABEL = "pytest_node"
 E2E_EPIC = "7. End-to-end scenarios (BEP Phase 4)"
@@ -169,6 +173,43 @@ def _whole_suite(config: pytest.Config) -> bool:
 def pytest_bdd_before_step_call(step_func, **_: object) -> None:
     if inspect.iscoroutinefunction(step_func):
         pytest.fail(f"async step {step_func.__name__!r} registered without support.bdd; it would not run")
+
+
+# --------------------------------------------------------------------------------------------
+# Swallowed errors: a scenario passes only if every error the code caught was stated
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def error_ledger(request: pytest.FixtureRequest):
+    """The scenario's ledger of swallowed errors (support.swallowed)."""
+    with swallowed.ledger() as kept:
+        request.node.stash[LEDGER] = kept
+        yield kept
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: object) -> None:
+    request.node.stash[STEP_FAILED] = True
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: object) -> None:
+    """Every step passed: fail the scenario if the code swallowed an error no Then step stated."""
+    kept = request.node.stash.get(LEDGER, None)
+    if kept is None or request.node.stash.get(STEP_FAILED, False):
+        return
+    unstated = kept.unstated()
+    if not unstated:
+        return
+    listing = "\n".join(f"  {entry}" for entry in unstated)
+    survey = os.environ.get("BEP_SWALLOWED_SURVEY")
+    if survey:  # list them instead of failing (surveying the suite)
+        with open(survey, "a") as out:
+            out.write(json.dumps({"node": request.node.nodeid, "errors": [str(e) for e in unstated]}) + "\n")
+        return
+    pytest.fail(
+        f"the code under test swallowed {len(unstated)} error(s) that no Then step of this scenario states:\n{listing}",
+        pytrace=False,
+    )
 
 
 # --------------------------------------------------------------------------------------------

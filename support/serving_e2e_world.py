@@ -32,6 +32,7 @@ from ai.backend.manager.repositories.scheduler.types.session_creation import Ses
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
 
+from support import swallowed
 from support.database.fixtures import ScenarioDatabase
 from support.e2e_world import EndToEndWorld
 from support.serving_world import ServingWorld
@@ -118,6 +119,7 @@ class ServingEndToEndWorld(EndToEndWorld):
                 await run(lifecycle)
             except Exception as error:  # noqa: BLE001 - kept, as for the scheduler's cycles
                 self.cycle_errors.append((spec.name, error))
+                swallowed.keep(error, f"the {spec.name} timer")
 
     async def _app_proxy_probes(self) -> None:
         """The app proxy probes every route with a session: ready when the session runs."""

@@ -57,6 +57,7 @@ from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
 from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import SchedulingControllerArgs
 
+from support import swallowed
 from support.coordinator_world import SchedulerRepositoryOnScenarioClock
 from support.database.fixtures import ScenarioDatabase
 from support.database.locks import WatchedAdvisoryLocks
@@ -435,6 +436,7 @@ class ServingWorld:
                 await run(lifecycle)
             except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
                 cycle.error = error
+                swallowed.keep(error, f"the {name} cycle")
         cycle.performed = len(self.reports) > reports_before
         return cycle
 

@@ -67,6 +67,7 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     And the app proxy refuses to register endpoints with HTTP 503
     When a check-pending-deployments cycle runs
     Then the app proxy is asked 3 times to register deployment "llama"
+    And the manager logs that deployment "llama" could not be registered with the app proxy
     And deployment "llama" stays PENDING
     And deployment "llama" has no URL
     And nothing is recorded in the deployment history of "llama"
@@ -107,5 +108,6 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     Then deployment "llama" is reported as a failure with error code "vfolder_read_not-found"
     And the app proxy is not contacted
     When a check-pending-deployments cycle runs
-    Then deployment "llama" stays PENDING
+    Then the manager logs that deployment "llama" could not be registered with the app proxy
+    And deployment "llama" stays PENDING
     And nothing is recorded in the deployment history of "llama"

@@ -129,7 +129,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And the database refuses changes to routes
     When a destroying-deployments cycle runs
-    Then deployment "llama" moves to DESTROYED
+    Then the coordinator logs that the destroying-deployments handler failed with "changes to routes are refused"
+    And deployment "llama" moves to DESTROYED
     And the deployment history of "llama" records a NEED_RETRY of "destroying-deployments" from DESTROYING to DESTROYED
     And the last deployment history record of "llama" says "Unexpected error in destroying-deployments"
     And a lifecycle notification says deployment "llama" went from DESTROYING to DESTROYED
@@ -144,7 +145,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And the database refuses changes to routes
     When a destroying-deployments cycle runs 2 times
-    Then the deployment history of "llama" shows a single attempt of "destroying-deployments"
+    Then the coordinator logs that the destroying-deployments handler failed with "changes to routes are refused"
+    And the deployment history of "llama" shows a single attempt of "destroying-deployments"
     And deployment "llama" stays DESTROYED
     And routes "r1" and "r2" stay RUNNING
 

@@ -160,7 +160,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     And deployment "llama" has routes "r1", "r2" and "r3" in RUNNING
     And the database refuses changes to routes
     When a scaling-deployments cycle runs
-    Then deployment "llama" stays SCALING
+    Then the coordinator logs that the scaling-deployments handler failed with "changes to routes are refused"
+    And deployment "llama" stays SCALING
     And nothing is recorded in the deployment history of "llama"
     And routes "r1", "r2" and "r3" are left in service
     And the next provision-routes cycle is not requested

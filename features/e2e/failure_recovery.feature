@@ -176,3 +176,4 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     And the scheduler runs until session "s2" is RUNNING
     Then session "s2" went through PENDING, SCHEDULED, PREPARING, PREPARED, CREATING and RUNNING
     And agent "a1" has 4 CPUs and 8 GiB in use
+    And every error met while Valkey was unreachable says that Valkey cannot be reached

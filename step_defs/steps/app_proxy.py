@@ -3,6 +3,7 @@ what it is asked to register and unregister, and how it answers."""
 
 from __future__ import annotations
 
+from support import swallowed
 from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
@@ -90,3 +91,5 @@ def failure_from_proxy(world: ServingWorld, name: str, status: int) -> None:
     assert error is not None, f"deployment {name!r} is not reported as a failure"
     assert error.error_detail == "Failed to register endpoint", f"the failure is {error.error_detail!r}"
     assert error.reason.startswith(f"{status}, "), f"the failure's reason is {error.reason!r}"
+    # The executor logs the failed registration it reports; this step states it.
+    swallowed.current().state(f"Failed to register endpoint for deployment {world.deployment(name)}: {status}, ")

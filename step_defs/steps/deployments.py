@@ -7,6 +7,7 @@ from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
+from support import swallowed
 from support.bdd import given, then
 from support.phrases import phrase
 from support.serving_world import ServingWorld
@@ -234,6 +235,8 @@ def deployment_failure_code(world: ServingWorld, name: str, code: str) -> None:
     error = world.last_report.errors.get(world.deployment(name))
     assert error is not None, _reported(world, name)
     assert error.error_code == code, f"deployment {name!r} failed with error code {error.error_code!r}"
+    # The executor logs the failure it reports; this step states it.
+    swallowed.current().state(f"for deployment {world.deployment(name)}: ")
 
 
 @then(phrase('the failure of deployment "{name:Name}" says "{detail:Name}"'))

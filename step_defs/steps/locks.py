@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest_asyncio
 from ai.backend.manager.defs import LockID
 
+from support import swallowed
 from support.bdd import given, then, when
 from support.coordinator_world import CoordinatorWorld
 from support.database.locks import LockEvent
@@ -126,6 +127,7 @@ def second_waited(world: CoordinatorWorld, lock: str) -> None:
 def lock_timed_out(world: CoordinatorWorld, lock: str) -> None:
     cycle = world.last_cycle
     assert isinstance(cycle.error, TimeoutError), f"the cycle ended with {cycle.error!r} (performed: {cycle.performed})"
+    swallowed.current().state(lambda entry: "TimeoutError" in entry.message)
     lock_id = _lock(lock)
     last_hold = max(_holds(world, lock_id).items(), default=(None, []))[1]
     assert [e.what for _, e in last_hold] == ["asked", "failed"], f"lock timeline: {_timeline(world)}"

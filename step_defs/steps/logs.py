@@ -1,4 +1,9 @@
-"""The manager's log (database tier): errors the coordinator reports only by logging them."""
+"""Errors the manager only logs, or that a cycle ended with: the Then steps that state them.
+
+Every error the code under test swallows during a scenario fails the scenario unless one of its
+Then steps states it (support.swallowed). The steps here state the errors the scenarios expect; the
+steps that check how a cycle ended (steps.serving, steps.locks) state theirs too.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,53 @@ import logging
 
 import pytest
 
+from support import swallowed
 from support.bdd import then
 from support.coordinator_world import CoordinatorWorld
 from support.phrases import phrase
+from support.serving_world import ServingWorld
 
 COORDINATOR_LOGGER = "ai.backend.manager.sokovan.scheduler.coordinator"
+DEPLOYMENT_COORDINATOR_LOGGER = "ai.backend.manager.sokovan.deployment.coordinator"
+DEPLOYMENT_EXECUTOR_LOGGER = "ai.backend.manager.sokovan.deployment.executor"
+
+
+def state(what: str, matches) -> list[swallowed.Swallowed]:
+    """Mark the swallowed errors a Then step speaks of; fail if there is none."""
+    ledger = swallowed.current()
+    found = ledger.state(matches)
+    assert found, f"no {what} was logged; errors met: {[str(e) for e in ledger.entries] or 'none'}"
+    return found
 
 
 @then(phrase('the coordinator logs an error that the transition hook of session "{name:Name}" failed'))
 def hook_failure_logged(world: CoordinatorWorld, caplog: pytest.LogCaptureFixture, name: str) -> None:
-    wanted = f"Hook failed for session {world.names.session(name)}"
+    session_id = str(world.names.session(name))
+    wanted = f"Hook failed for session {session_id}"
     errors = [r.getMessage() for r in caplog.records if r.name == COORDINATOR_LOGGER and r.levelno >= logging.ERROR]
     assert any(message.startswith(wanted) for message in errors), f"coordinator errors logged: {errors or 'none'}"
+    # The hook's own error about the same session is the same failure.
+    state(f"error about session {name!r}", lambda entry: session_id in entry.message)
+
+
+@then(phrase('the manager logs that deployment "{name:Name}" could not be registered with the app proxy'))
+def registration_failure_logged(world: ServingWorld, name: str) -> None:
+    wanted = f"Failed to register endpoint for deployment {world.deployment(name)}"
+    state(f"failed registration of {name!r}", lambda e: e.where == DEPLOYMENT_EXECUTOR_LOGGER and wanted in e.message)
+
+
+@then(phrase('the coordinator logs that the {handler:Name} handler failed with "{message:Name}"'))
+def handler_failure_logged(handler: str, message: str) -> None:
+    wanted = f"handler {handler}: execute() raised an unexpected error"
+    state(
+        f"unexpected error of the {handler} handler saying {message!r}",
+        lambda e: e.where == DEPLOYMENT_COORDINATOR_LOGGER and wanted in e.message and message in e.message,
+    )
+
+
+@then("every error met while Valkey was unreachable says that Valkey cannot be reached")
+def valkey_outage_errors() -> None:
+    ledger = swallowed.current()
+    others = [str(e) for e in ledger.unstated() if "the Valkey server cannot be reached" not in e.message]
+    state("error about Valkey", "the Valkey server cannot be reached")
+    assert not others, f"other errors were met: {others}"

@@ -3,6 +3,7 @@ routes ask the scheduler for, the scaling group's capacity, and how a cycle ende
 
 from __future__ import annotations
 
+from support import swallowed
 from support.bdd import given, then
 from support.factories.rows import AgentRowFactory, agent_rows
 from support.factories.sessions import slots
@@ -54,6 +55,7 @@ def cycle_error(world: ServingWorld, message: str) -> None:
     error = world.last_cycle.error
     assert error is not None, f"the {world.last_cycle.name} cycle ended normally"
     assert str(error) == message, f"the {world.last_cycle.name} cycle ended with {type(error).__name__}: {error}"
+    swallowed.current().state(message)
 
 
 @then(phrase('the cycle ends with an error saying "{message:Name}"'))
@@ -61,6 +63,7 @@ def cycle_error_saying(world: ServingWorld, message: str) -> None:
     error = world.last_cycle.error
     assert error is not None, f"the {world.last_cycle.name} cycle ended normally"
     assert message in str(error), f"the {world.last_cycle.name} cycle ended with {type(error).__name__}: {error}"
+    swallowed.current().state(message)
 
 
 # -- Then: sessions of routes ----------------------------------------------------------------------

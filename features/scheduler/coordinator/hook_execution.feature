@@ -136,7 +136,8 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
     And agent "a1" fails to trigger batch execution
     When the promote-to-running promotion runs
     And the promote-to-running promotion runs
-    Then session "s1" is still CREATING
+    Then the coordinator logs an error that the transition hook of session "s1" failed
+    And session "s1" is still CREATING
     And agent "a1" has 1 CPU and 1 GiB in use
 
   @HE-003 @error-case @as-implemented
