@@ -28,6 +28,7 @@ from support import swallowed
 from support.catalogue import load_catalogue
 from support.spec_rules import (
     KNOWN_TAGS,
+    gherkin_syntax_problem,
     Problem,
     ScenarioSpec,
     check_specs,
@@ -74,6 +75,20 @@ def pytest_configure(config: pytest.Config) -> None:
 # --------------------------------------------------------------------------------------------
 # Collection: checks and divergence markers
 # --------------------------------------------------------------------------------------------
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A feature file Gherkin cannot parse stops the run with one line: file, line, column, and
+    what the parser expected (instead of pytest's internal error and its traceback)."""
+    root = session.config.rootpath
+    problems = [
+        problem
+        for path in sorted((root / session.config.getini("bdd_features_base_dir")).rglob("*.feature"))
+        if (problem := gherkin_syntax_problem(path, root)) is not None
+    ]
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems)
+        pytest.exit(f"Gherkin syntax errors ({len(problems)}):\n{listing}", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -275,6 +290,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "absent_in_code": spec.absent_in_code,
         "defect": spec.defect,
         "risk": spec.defect_risk,
+        "unreachable": spec.unreachable,
+        "unreachable_reason": spec.unreachable_reason,
         "reason": spec.divergence_reason,
         "outcome": "passed",
     })

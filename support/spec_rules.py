@@ -23,11 +23,12 @@ DIVERGENCE = "divergence"
 AS_IMPLEMENTED = "as-implemented"
 ABSENT_IN_CODE = "absent-in-code"
 DEFECT = "defect"
+UNREACHABLE = "unreachable-input"
 AREA_TAGS = frozenset({
     "scheduler", "lifecycle", "maintenance", "kernel", "promotion", "coordinator",
     "deployment", "route", "e2e", "database",
 })
-KNOWN_TAGS = frozenset({*CLASSIFICATIONS, DIVERGENCE, AS_IMPLEMENTED, ABSENT_IN_CODE, DEFECT, *AREA_TAGS})
+KNOWN_TAGS = frozenset({*CLASSIFICATIONS, DIVERGENCE, AS_IMPLEMENTED, ABSENT_IN_CODE, DEFECT, UNREACHABLE, *AREA_TAGS})
 
 # A divergence scenario explains, in its description, what the code does instead of the BEP's
 # expectation: a paragraph that starts with this marker.
@@ -35,6 +36,9 @@ REASON_MARKER = "In 26.3.3:"
 # A @defect scenario (a divergence that looks like a bug rather than a design choice) also says
 # what can go wrong because of it, in one paragraph that starts with this marker.
 RISK_MARKER = "Risk:"
+# An @unreachable-input scenario runs the code on an input that 26.3.3's production paths never
+# produce (no caller, no timer, no flag); it says why in a paragraph that starts with this marker.
+UNREACHABLE_MARKER = "Unreachable in 26.3.3:"
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,16 @@ class ScenarioSpec:
         return DEFECT in self.tags
 
     @property
+    def unreachable(self) -> bool:
+        return UNREACHABLE in self.tags
+
+    @property
     def divergence_reason(self) -> str | None:
         return divergence_reason(self.description)
+
+    @property
+    def unreachable_reason(self) -> str | None:
+        return _paragraph(self.description, UNREACHABLE_MARKER)
 
     @property
     def defect_risk(self) -> str | None:
@@ -156,6 +168,26 @@ def examples_block_of(template: ScenarioTemplate, param_index: int) -> int:
             return index
         seen += rows
     raise IndexError(f"row {param_index} is beyond the examples of {template.name!r}")
+
+
+def gherkin_syntax_problem(feature_path: Path, root: Path) -> Problem | None:
+    """The first Gherkin syntax error of a feature file, as ``file:line:column: expected ..., got ...``."""
+    from pytest_bdd.exceptions import GherkinParseError
+
+    try:
+        get_gherkin_document(str(feature_path))
+    except GherkinParseError as error:
+        rel = feature_path.resolve().relative_to(root)
+        cause = str(error.__cause__ or error.message)
+        # The parser's own words: "(16:5): expected: #EOF, #StepLine, ..., got 'Thne session ...'"
+        match = re.search(r"\((\d+):(\d+)\): (.*)", cause, re.S)
+        if match:
+            line, column, what = match.groups()
+            what = " ".join(what.split())
+        else:
+            line, column, what = str(error.line), "1", f"{error.message} near {error.line_content.strip()!r}"
+        return Problem(f"{rel}:{line}:{column}", what)
+    return None
 
 
 def duplicate_scenario_names(feature_path: Path, root: Path) -> Iterator[Problem]:
@@ -254,12 +286,14 @@ def _check_one(spec: ScenarioSpec, catalogue: Catalogue) -> Iterator[Problem]:
         yield Problem(where, "@absent-in-code only qualifies a @divergence scenario")
     if spec.defect and not spec.divergent:
         yield Problem(where, "@defect only qualifies a @divergence scenario")
+    if spec.unreachable and spec.unreachable_reason is None:
+        yield Problem(where, f"@{UNREACHABLE} scenario {spec.name!r} has no reason: add a description paragraph starting with {UNREACHABLE_MARKER!r} that says why production never produces its input")
     if spec.defect and spec.defect_risk is None:
         yield Problem(where, f"@defect scenario {spec.name!r} has no risk: add a one-line paragraph starting with {RISK_MARKER!r}")
 
 
 __all__ = [
-    "ABSENT_IN_CODE", "AS_IMPLEMENTED", "CLASSIFICATIONS", "DEFECT", "DIVERGENCE", "KNOWN_TAGS", "Problem",
+    "ABSENT_IN_CODE", "AS_IMPLEMENTED", "CLASSIFICATIONS", "DEFECT", "DIVERGENCE", "KNOWN_TAGS", "Problem", "UNREACHABLE",
     "ScenarioSpec", "check_specs", "defect_risk", "divergence_reason", "duplicate_scenario_names",
-    "examples_block_of", "scenario_specs",
+    "examples_block_of", "gherkin_syntax_problem", "scenario_specs",
 ]

@@ -30,9 +30,10 @@ REPORT_FILE = "bep-1033-report.html"
 # Plain glyphs with a colour, not emoji: they render without an emoji font (CI's headless Chromium).
 MARKS = {"passed": ("✓", "ok"), "xfailed": ("⚠", "declared"), "failed": ("✗", "bad"),
          "error": ("✗", "bad"), "xpassed": ("!", "bad"), "skipped": ("–", "bad")}
-STATUS_WORDS = {"absent-in-code": "absent in code", NOT_RUN: "not run"}
+STATUS_WORDS = {"absent-in-code": "absent in code", "unreachable-input": "only on an unreachable input", NOT_RUN: "not run"}
 STATUS_MEANING = {
     "verified": "every scenario passes; 26.3.3 does what the BEP says",
+    "unreachable-input": "holds only on an input 26.3.3's production paths never produce: says nothing of production",
     "divergent": "26.3.3 does something else; the BEP's expectation fails as declared and the scenario pinning the actual behaviour passes",
     "absent-in-code": "divergent, and the behaviour the BEP expects does not exist in 26.3.3",
     "defect": "divergent in a way that looks like a bug; its risk is given",
@@ -49,7 +50,7 @@ h1{font-size:22px;margin:24px 0 4px}h2{font-size:18px;margin:32px 0 8px;border-b
 .box h3{margin:0 0 6px;font-size:13px;color:#59636e;font-weight:600}.big{font-size:24px;font-weight:700;margin-right:10px}
 .chip{display:inline-block;border-radius:10px;padding:1px 8px;margin:2px 4px 2px 0;font-size:12px;font-weight:600;white-space:nowrap}
 .verified{background:#dafbe1;color:#116329}.divergent{background:#fff1c2;color:#7d4e00}.absent-in-code{background:#eaeef2;color:#424a53}
-.defect{background:#ffd8b5;color:#953800}.failing{background:#ffebe9;color:#a40e26}.pending,.not-run{background:#f6f8fa;color:#59636e}
+.defect{background:#ffd8b5;color:#953800}.unreachable-input{background:#ddf4ff;color:#0a3069}.failing{background:#ffebe9;color:#a40e26}.pending,.not-run{background:#f6f8fa;color:#59636e}
 table{border-collapse:collapse;width:100%;margin:8px 0 16px}th,td{border-bottom:1px solid #eaeef2;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;font-size:12px;color:#59636e}tr.handler td{background:#f6f8fa;font-weight:600}
 td.id{white-space:nowrap;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -86,6 +87,8 @@ def _what_instead(status: str, records: list[dict]) -> str:
         bad = [r for r in records if r["outcome"] != ("xfailed" if r["divergence"] else "passed")]
         return "; ".join(f"{escape(r['scenario'])}: {OUTCOME_WORDS[r['outcome']]}" for r in bad)
     reasons = list(dict.fromkeys(r["reason"] for r in records if r["divergence"] and r["reason"]))
+    if status == "unreachable-input" or not reasons:
+        reasons += list(dict.fromkeys(r["unreachable_reason"] for r in records if r.get("unreachable_reason")))
     if not reasons:
         return '<span class="muted">—</span>'
     full = " / ".join(" ".join(r.split()) for r in reasons)
@@ -242,7 +245,7 @@ def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, 
         f"they do not work.</p>",
         _totals(id_counts, scenario_counts, status_counts(allure)),
         '<p class="legend">' + " · ".join(f"{_status_chip(s)} {escape(m)}" for s, m in STATUS_MEANING.items()
-                                          if s in ("verified", "divergent", "absent-in-code", "defect", "failing")) + "</p>",
+                                          if s in ("verified", "unreachable-input", "divergent", "absent-in-code", "defect", "failing")) + "</p>",
         f"<nav>{nav}<a href=\"#defects\">Defects found</a><a href=\"#coverage\">Line coverage</a></nav>",
     ]
     for epic, rows in sections.items():

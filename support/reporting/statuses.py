@@ -4,7 +4,11 @@ reports/bep-results.json (written by support.plugin) holds one record per scenar
 pytest node, whether it states a divergence, and its outcome. Every report reads it through here.
 
 Status of an ID, from the outcomes of its scenarios in the run:
-  verified        every scenario passed, none states a divergence
+  verified        every scenario passed, none states a divergence, and at least one runs on an
+                  input that 26.3.3's production paths can produce
+  unreachable-input  every scenario passed, but each runs on an input production never produces
+                  (``@unreachable-input``: no caller, no timer, no such flag); the code holds
+                  there, which says nothing of production
   divergent       the BEP's expectation fails as declared (strict xfail) and the as-implemented
                   companion passes: 26.3.3 behaves differently
   absent-in-code  as divergent, and the behaviour does not exist in 26.3.3 at all
@@ -23,7 +27,7 @@ from pathlib import Path
 
 from support.catalogue import BepScenario
 
-STATUSES = ("verified", "divergent", "absent-in-code", "defect", "pending", "failing")
+STATUSES = ("verified", "unreachable-input", "divergent", "absent-in-code", "defect", "pending", "failing")
 NOT_RUN = "not-run"
 
 # Scenario outcomes as recorded by support.plugin, in the order reports list them.
@@ -72,7 +76,8 @@ def status_of(entry: BepScenario, records: list[dict], *, selection: bool = Fals
         return "failing"
     divergences = [r for r in records if r["divergence"]]
     if not divergences:
-        return "verified"
+        reachable = [r for r in records if not r.get("unreachable")]
+        return "verified" if reachable else "unreachable-input"
     if any(r.get("defect") for r in divergences):
         return "defect"
     return "absent-in-code" if any(r["absent_in_code"] for r in divergences) else "divergent"
@@ -83,7 +88,7 @@ def one_line(reason: str | None, limit: int = 180) -> str:
     if not reason:
         return ""
     text = " ".join(reason.split())
-    text = text.removeprefix("In 26.3.3:").strip()
+    text = text.removeprefix("In 26.3.3:").removeprefix("Unreachable in 26.3.3:").strip()
     end = text.find(". ")
     sentence = text if end < 0 else text[: end + 1]
     if len(sentence) > limit:

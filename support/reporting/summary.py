@@ -9,7 +9,7 @@ from support.reporting.statuses import NOT_RUN, records_by_id, status_of
 
 SCENARIO_COLUMNS = (("passed", "passed"), ("xfailed", "declared"), ("failed", "failed"),
                     ("error", "error"), ("xpassed", "xpass"), ("skipped", "skipped"))
-ID_COLUMNS = (("verified", "verified"), ("divergent", "divergent"), ("absent-in-code", "absent"),
+ID_COLUMNS = (("verified", "verified"), ("unreachable-input", "unreach."), ("divergent", "divergent"), ("absent-in-code", "absent"),
               ("defect", "defect"), ("failing", "failing"), (NOT_RUN, "not run"))
 
 

@@ -46,6 +46,8 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         )
         for reason in dict.fromkeys(r["reason"] for r in records if r["divergence"] and r["reason"]):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
+        for reason in dict.fromkeys(r.get("unreachable_reason") for r in records if r.get("unreachable_reason")):
+            divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
         for record in records:
             if record["divergence"] and record.get("defect"):
                 defects.append(
@@ -83,7 +85,7 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
                   "Divergences that look like bugs rather than design choices, each with its risk.", "",
                   *defects, ""]
     if divergences:
-        lines += ["## What 26.3.3 does instead", "", *divergences, ""]
+        lines += ["## What 26.3.3 does instead, and inputs its production paths never produce", "", *divergences, ""]
     lines += [
         "## BEP state words and 26.3.3 states", "",
         "Scenarios keep the BEP's state names; the steps bind them to the code's states through this "
