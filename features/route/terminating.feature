@@ -56,8 +56,12 @@ Feature: Terminate routes (TerminatingRouteHandler)
   Scenario: Only TERMINATING routes are terminated
     Given deployment "llama" has route "r1" in UNHEALTHY
     And route "r1" is served by session "s1", which is RUNNING
+    And deployment "llama" has route "r2" in TERMINATING
+    And route "r2" is served by session "s2", which is RUNNING
     When a terminate-routes cycle runs
-    Then the terminate-routes handler is given nothing to do
+    Then route "r2" moves to TERMINATED
+    And session "s2" is marked for termination with reason "ROUTE_TERMINATION"
+    And the terminate-routes handler was not given route "r1"
     And route "r1" stays UNHEALTHY
     And session "s1" is still RUNNING
 
