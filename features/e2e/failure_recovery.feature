@@ -62,9 +62,11 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
 
   @PR-005 @error-case @divergence
   Scenario: A session CREATING for more than 10 minutes expires
-    In 26.3.3: the promotion to RUNNING skips a session while any kernel is not running and never
-    looks at how long it has been CREATING; no record is written, and the session stays CREATING,
-    its resources allocated, for as long as its agent does not report.
+    In 26.3.3: the promotion to RUNNING leaves out a session while any kernel is not running and
+    never looks at how long it has been CREATING. The 600-second CREATING limit exists
+    (STATUS_TIMEOUT_MAP in the scheduler coordinator) but only classifies sessions a handler
+    reported as failures, and no handler of a CREATING session reports one; no record is written,
+    and the session stays CREATING, its resources allocated, for as long as its agent does not report.
 
     Given agent "a1" is slow to start kernels
     And a user creates session "s1" requesting 2 CPUs and 4 GiB

@@ -50,6 +50,21 @@ async def cycle_runs_repeatedly(world: CoordinatorWorld, name: str, count: int) 
             raise RuntimeError(f"the {name} cycle ended with {cycle.error!r}") from cycle.error
 
 
+@when(phrase("a {name:Name} cycle runs every {interval:Duration} for {duration:Duration}"))
+async def cycle_runs_periodically(world: CoordinatorWorld, name: str, interval, duration) -> None:
+    """A timer's cadence: a cycle now, then one every ``interval`` while ``duration`` has not
+    passed yet, the clock moving on between them (every 30 seconds for 1 minute: 3 cycles)."""
+    elapsed = interval * 0
+    while True:
+        cycle = await world.run_cycle(name)
+        if cycle.error is not None:
+            raise RuntimeError(f"the {name} cycle ended with {cycle.error!r}") from cycle.error
+        if elapsed + interval > duration:
+            return
+        world.clock.advance(interval)
+        elapsed += interval
+
+
 @when(phrase("two {name:Name} cycles run at the same time"))
 async def cycles_run_together(world: CoordinatorWorld, name: str) -> None:
     await world.run_cycles_together(name, 2)
@@ -79,6 +94,23 @@ def cycle_not_performed(world: CoordinatorWorld) -> None:
     cycle = world.last_cycle
     assert cycle.error is None, f"the {cycle.name} cycle ended with {cycle.error!r}"
     assert cycle.performed is False, f"the {cycle.name} cycle ran"
+    cycle.idle_stated = True
+
+
+@then(phrase('the {name:Name} promotion looked for sessions to promote and did not select session "{session:Name}"'))
+def promotion_passed_over(world: CoordinatorWorld, name: str, session: str) -> None:
+    """A positive proof that the promotion did its work: its query ran in the last cycle, to the
+    end, and its answer left the session out."""
+    world.promotion_spec(name)  # a promotion by that name
+    cycle = world.last_cycle
+    assert cycle.schedule_type == world.schedule_type_of(name), f"the last cycle was {cycle.name}, not {name}"
+    assert cycle.error is None, f"the {cycle.name} cycle ended with {cycle.error!r}"
+    queries = [s for s in cycle.selections if s.query == "sessions for the promotion"]
+    assert queries, f"the {name} promotion did not query sessions (selections: {[str(s) for s in cycle.selections] or 'none'})"
+    selected = {world.names.of(i) for q in queries for i in q.selected}
+    assert world.names.session(session) not in set().union(*(q.selected for q in queries)), (
+        f"the {name} promotion selected session {session!r} (it selected {sorted(selected)})"
+    )
 
 
 @then(phrase("the next {name:Name} cycle is requested"))

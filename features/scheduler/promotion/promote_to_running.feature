@@ -58,7 +58,8 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     And kernel "k1" has no container
     When the promote-to-running promotion runs
-    Then session "s1" is still CREATING
+    Then the promote-to-running promotion looked for sessions to promote and did not select session "s1"
+    And session "s1" is still CREATING
     And nothing is recorded in the scheduling history of session "s1"
     And no scheduling event is broadcast for session "s1"
 
@@ -151,23 +152,26 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     And agent "a1" has 1 CPU and 1 GiB in use
     And agent "a2" has 1 CPU and 1 GiB in use
 
-  @PR-005 @edge-case @divergence @absent-in-code
+  @PR-005 @error-case @divergence
   Scenario: A session creating for more than 10 minutes is expired
-    In 26.3.3: the promotion never looks at time. The 600-second CREATING limit exists only in the
-    coordinator's failure classification, which no handler of a CREATING session reaches; the
-    session stays CREATING and nothing is recorded.
+    In 26.3.3: the promotion never looks at time, and has no failure outcome: its query leaves out
+    a session with a kernel still CREATING. The 600-second CREATING limit exists
+    (STATUS_TIMEOUT_MAP in the scheduler coordinator) but only classifies sessions a handler
+    reported as failures, and no handler of a CREATING session reports one; so the limit is never
+    applied, the session stays CREATING and nothing is recorded.
 
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has been CREATING for 11 minutes
     When the promote-to-running promotion runs
     Then the scheduling history of session "s1" records a EXPIRED of "promote-to-running"
 
-  @PR-005 @edge-case @as-implemented
+  @PR-005 @error-case @as-implemented
   Scenario: A session creating for more than 10 minutes stays CREATING
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has been CREATING for 11 minutes
     When the promote-to-running promotion runs
-    Then session "s1" is still CREATING
+    Then the promote-to-running promotion looked for sessions to promote and did not select session "s1"
+    And session "s1" is still CREATING
     And nothing is recorded in the scheduling history of session "s1"
 
   @PR-006 @error-case @divergence
