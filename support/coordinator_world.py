@@ -40,12 +40,15 @@ from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.data.kernel.types import KernelInfo, KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.agent import agents as agents_table
+from ai.backend.manager.models.domain import DomainRow
+from ai.backend.manager.models.group import GroupRow
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.models.resource_policy import KeyPairResourcePolicyRow
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
 from ai.backend.manager.models.scaling_group import ScalingGroupOpts, ScalingGroupRow
 from ai.backend.manager.models.session import SessionRow
+from ai.backend.manager.models.user import UserRow
 from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import PromotionSpec, SessionWithKernels
@@ -84,6 +87,7 @@ from support.fakes import (
 from support.fakes.deployments import FakeDeploymentRepository
 from support.fakes.valkey_stat import FakeValkeyStat
 from support.scheduler_world import HandlerRun, Names
+from support.selections import SchedulerSelections, Selection, handled
 from support.wiring import Boundaries, coordinator_handlers, scheduler_components
 
 
@@ -91,8 +95,9 @@ from support.wiring import Boundaries, coordinator_handlers, scheduler_component
 OBSERVER_NAMES = {"FairShareObserver": "fair-share observation"}
 
 
-class SchedulerRepositoryOnScenarioClock(SchedulerRepository):
-    """The real repository; only the database clock it reports is the scenario's."""
+class SchedulerRepositoryOnScenarioClock(SchedulerSelections, SchedulerRepository):
+    """The real repository; only the database clock it reports is the scenario's. What it selects
+    for the coordinator is kept (support.selections)."""
 
     def __init__(self, *args: Any, clock: FakeClock, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,6 +114,9 @@ class Cycle:
     schedule_type: ScheduleType
     performed: bool | None = None
     error: BaseException | None = None
+    runs: list[HandlerRun] = field(default_factory=list)  # what its handler was given and reported
+    selections: list[Selection] = field(default_factory=list)  # what the repository selected for it
+    idle_stated: bool = False  # a Then step stated that it did nothing, as nothing requested it
 
     @property
     def name(self) -> str:
@@ -151,6 +159,7 @@ class CoordinatorWorld:
         )}
         self._rows: list[Row] = owner_rows() + image_rows()
         self.runs: list[HandlerRun] = []
+        self.repository.selections = []
         self._containers = 0
         self._sessions: dict[str, _SessionSpec] = {}
         self._kernel_owner: dict[str, str] = {}
@@ -292,16 +301,40 @@ class CoordinatorWorld:
         return built
 
     def limit_quota(self, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
-        """The resource policy of the owner of session ``name`` caps its total at ``limit``, and
-        other sessions of that owner already run with ``used`` (on no agent of the scaling group)."""
-        if scope != "keypair":
-            raise NotImplementedError(f"the database tier arranges keypair quotas only, not {scope!r} ones")
+        """The ``scope`` (keypair, user, project or domain) of the owner of session ``name`` may use
+        ``limit`` in total, and other sessions of that owner already run with ``used`` (on no agent
+        of the scaling group), written where 26.3.3's scheduler repository reads each limit:
+
+        * keypair: the resource policy of the session's keypair;
+        * user: the resource policy of the user's main keypair (``users.main_access_key``), which
+          is what the repository reads as a user's policy; there is no per-user limit of its own;
+        * project: the project's (group's) ``total_resource_slots``;
+        * domain: the domain's ``total_resource_slots``."""
         owner = self.arranged(name).session_info.metadata
         policies, keypairs = KeyPairResourcePolicyRow.__table__, KeyPairRow.__table__
-        policy_of_owner = sa.select(keypairs.c.resource_policy).where(keypairs.c.access_key == owner.access_key)
-        self._rows.append(
-            sa.update(policies).where(policies.c.name == policy_of_owner.scalar_subquery()).values(total_resource_slots=limit)
-        )
+        if scope == "keypair":
+            policy_of_owner = sa.select(keypairs.c.resource_policy).where(keypairs.c.access_key == owner.access_key)
+            self._rows.append(
+                sa.update(policies).where(policies.c.name == policy_of_owner.scalar_subquery()).values(total_resource_slots=limit)
+            )
+        elif scope == "user":
+            users = UserRow.__table__
+            main_keypair = sa.select(users.c.main_access_key).where(users.c.uuid == owner.user_uuid)
+            policy_of_main_keypair = sa.select(keypairs.c.resource_policy).where(
+                keypairs.c.access_key == main_keypair.scalar_subquery()
+            )
+            self._rows.append(
+                sa.update(policies).where(policies.c.name == policy_of_main_keypair.scalar_subquery())
+                .values(total_resource_slots=limit)
+            )
+        elif scope == "project":
+            groups = GroupRow.__table__
+            self._rows.append(sa.update(groups).where(groups.c.id == owner.group_id).values(total_resource_slots=limit))
+        elif scope == "domain":
+            domains = DomainRow.__table__
+            self._rows.append(sa.update(domains).where(domains.c.name == owner.domain_name).values(total_resource_slots=limit))
+        else:
+            raise ValueError(f"no quota scope {scope!r}: keypair, user, project or domain")
         self.add_running_container(
             None, used, access_key=owner.access_key, user_uuid=owner.user_uuid,
             group_id=owner.group_id, domain_name=owner.domain_name,
@@ -452,13 +485,24 @@ class CoordinatorWorld:
         cycle = Cycle(self.schedule_type_of(name))
         self.cycles.append(cycle)
         run = self.coordinator.process_if_needed if only_if_requested else self.coordinator.process_schedule
+        runs, selections = len(self.runs), len(self.repository.selections)
         with self.clock.pinned():
             try:
                 cycle.performed = await run(cycle.schedule_type)
             except Exception as error:  # noqa: BLE001 - what the cycle ended with is the outcome
                 cycle.error = error
                 swallowed.keep(error, f"the {name} cycle")
+        cycle.runs, cycle.selections = self.runs[runs:], self.repository.selections[selections:]
         return cycle
+
+    def dealt_with(self, subject: Any, name: str) -> str:
+        """How the last cycle dealt with ``subject`` (a session, kernel or scaling group id), as
+        evidence that an unchanged outcome is the cycle's doing; AssertionError if it did not."""
+        from support.outcomes import took
+
+        cycle = self.last_cycle
+        return handled(f"the {cycle.name} cycle", [took(r) for r in cycle.runs], cycle.selections, subject, name,
+                       cycle.error, cycle.idle_stated)
 
     async def request_cycle(self, name: str) -> None:
         self.valkey.schedule_marks.add(self.schedule_type_of(name).value)

@@ -34,6 +34,7 @@ from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
 from support import swallowed
+from support.selections import handled
 from support.coordinator_world import CoordinatorWorld
 from support.database.fixtures import ScenarioDatabase
 from support.database.reads import DatabaseReader
@@ -111,6 +112,17 @@ class EndToEndWorld(CoordinatorWorld):
         await self.write(sa.update(agents_table).where(agents_table.c.id == agent).values(status=AgentStatus.LOST))
 
     # -- time passing ------------------------------------------------------------------------------
+
+    def dealt_with(self, subject: Any, name: str) -> str:
+        """End to end, the evidence is the scheduler's own timers: cycles ran since the scenario
+        started, and their selections either took ``subject`` or did not select it."""
+        from support.outcomes import took
+
+        if not self.cycles:  # no single cycle run by a step: the timers' cycles speak
+            assert self.ticks, f"the scheduler never ran, so it is no evidence about {name}"
+            return handled(f"{self.ticks} ticks of the scheduler", [took(r) for r in self.runs],
+                           self.repository.selections, subject, name)
+        return super().dealt_with(subject, name)
 
     async def tick(self) -> list[Report]:
         await self.flush()

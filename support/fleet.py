@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ai.backend.common.events.event_types.kernel.anycast import (
@@ -120,7 +121,12 @@ class SimulatedFleet:
         async def deliver(coordinator: Any) -> None:
             agent.running_kernels.add(kernel_id)
             await self._report_presence({kernel_id: True})
-            slots = dict(_get(config, "resource_slots") or {})
+            # A session the scheduler accepts asks for every slot type the manager knows, at zero
+            # for those not requested (cuda.device: 0 here). The agent accepts a slot type it does
+            # not have only at zero, and drops it (the agent's resource stage, normalize_slots with
+            # ignore_unknown), so it reports no allocation for it; these agents have no GPU.
+            slots = {name: amount for name, amount in dict(_get(config, "resource_slots") or {}).items()
+                     if Decimal(str(amount)) != 0}
             creation_info = {
                 "container_id": f"container-{kernel_id.hex[:12]}",
                 "resource_spec": {"allocations": {

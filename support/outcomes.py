@@ -15,6 +15,7 @@ from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.sokovan.scheduler.handlers.kernel import KernelLifecycleHandler
 
 from support.scheduler_world import HandlerRun, Names
+from support.selections import Took, ids_of
 
 SESSION_BUCKETS = {"successes": "a success", "failures": "a failure", "skipped": "skipped"}
 KERNEL_BUCKETS = {"successes": "alive (a success)", "failures": "a failure"}
@@ -35,6 +36,15 @@ def find(run: HandlerRun, entity_id: object):
             if _entry_id(entry) == entity_id:
                 return bucket, entry
     return None, None
+
+
+def took(run: HandlerRun) -> Took:
+    """The run as evidence of what its handler was given and how it reported each subject."""
+    def reported(subject: object) -> str | None:
+        bucket, _ = find(run, subject)
+        return _buckets(run)[bucket] if bucket else None
+
+    return Took(run.name, ids_of(run.given), reported)
 
 
 def summary(run: HandlerRun, names: Names) -> str:

@@ -1,9 +1,13 @@
 """One scenario's scheduler: the doubles at its boundaries, and the real Sokovan code between them.
 
 The components come from Backend.AI's own wiring, ``create_default_scheduler_components`` (real
-``SessionProvisioner`` with its nine validators, FIFO sequencer, concentrated agent selector and
+``SessionProvisioner`` with its nine validators, its sequencers and agent selectors, and
 ``RepositoryAllocator``; real ``SessionLauncher`` and ``SessionTerminator``) and
 ``create_coordinator_handlers`` (the handlers the ``ScheduleCoordinator`` runs in production).
+The provisioner picks the sequencer and the agent selector named by the scaling group: the
+scaling group here is FIFO with 26.3.3's default ``agent_selection_strategy``, dispersed. (The
+concentrated selector that ``create_default_scheduler_components`` passes as the provisioner's
+default selector is stored and never used.)
 
 ``run_handler`` runs one handler the way one scheduler cycle does for one scaling group: it takes
 the handler's lock (if it declares one), asks the repository for the sessions (or kernels) in the
@@ -58,6 +62,7 @@ from support.fakes import (
     StoredSession,
     Unused,
 )
+from support.selections import Selection, handled, ids_of
 from support.wiring import Boundaries, coordinator_handlers, scheduler_components
 
 Handler = SessionLifecycleHandler | KernelLifecycleHandler
@@ -326,6 +331,15 @@ class SchedulerWorld:
         if not self.runs:
             raise AssertionError("no handler has run in this scenario")
         return self.runs[-1]
+
+    def dealt_with(self, subject: object, name: str) -> str:
+        """How the last handler run dealt with ``subject``: every run asks the repository for the
+        handler's targets and calls ``execute`` with them, so a subject not given was not selected."""
+        from support.outcomes import took
+
+        run = self.last_run
+        selection = Selection("the repository's selection for the handler", ids_of(run.given))
+        return handled(f"the {run.name} run", [took(run)], [selection], subject, name)
 
     # -- integrity of the doubles ---------------------------------------------------------------
 

@@ -2,11 +2,14 @@
 scheduler (support.e2e_world) on one database, one clock and one Valkey, driven by all three
 coordinators' own timers, with the simulated agent fleet running the routes' sessions.
 
+A route's request for a session goes to the scheduler's own controller (SchedulingController,
+on the same database and Valkey), which checks it, writes the PENDING inference session and its
+kernel, asking for what the deployment gives each replica, and requests a scheduling cycle; from
+then on the scheduler and the fleet run it like any other.
+
 Boundaries besides the end-to-end tier's:
-  session creation   a route's request for a session is answered as the scheduler accepts a valid
-                     one: a PENDING inference session with its kernel, requesting what the scenario
-                     gives replicas (support.fakes.session_creation, here writing the kernel too);
-                     from then on the scheduler and the fleet run it like any other
+  storage proxy      the real client asks the aiohttp server on 127.0.0.1 where the deployment's
+                     model folder is kept, to mount it in the replica's session
   Valkey (live)      Backend.AI's ValkeyLiveClient on the same in-memory store (route connection
                      info for the app proxy)
   app proxy          the real client talks to the aiohttp endpoint on 127.0.0.1; the proxy's health
@@ -22,13 +25,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from ai.backend.common.clients.valkey_client.valkey_live.client import ValkeyLiveClient
-from ai.backend.common.types import ResourceSlot, SessionId, SessionTypes
 from ai.backend.manager.data.deployment.types import EndpointLifecycle
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.endpoint import EndpointRow
 from ai.backend.manager.models.routing import RoutingRow
 from ai.backend.manager.models.session import SessionRow
-from ai.backend.manager.repositories.scheduler.types.session_creation import SessionCreationSpec
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
 
@@ -39,13 +40,10 @@ from support.serving_world import ServingWorld
 
 
 class ServingEndToEndWorld(EndToEndWorld):
-    replica_request = ResourceSlot({"cpu": 1, "mem": 2 * 1024**3})
-
     def __init__(self, database: ScenarioDatabase) -> None:
         super().__init__(database)
         self.serving = ServingWorld(database)
         self._rows.clear()  # owners, scaling group and image come with the serving world's rows
-        self._replicas = 0
 
     async def start(self) -> None:
         await super().start()
@@ -61,23 +59,10 @@ class ServingEndToEndWorld(EndToEndWorld):
         serving._unused["valkey live"] = ValkeyLiveClient(self.valkey_store)  # type: ignore[arg-type]
         # The scheduler's RUNNING hook finds a session's deployment through the real repository.
         self.deployments = serving.repository
-        serving.scheduling_controller.enqueue_session = self._enqueue_session  # type: ignore[method-assign]
 
     async def aclose(self) -> None:
         await self.serving.aclose()
         await super().aclose()
-
-    async def _enqueue_session(self, spec: SessionCreationSpec) -> SessionId:
-        """The scheduler accepts the route's request: a PENDING inference session and its kernel."""
-        self.serving.scheduling_controller.requests.append(spec)
-        self._replicas += 1
-        name = f"replica {self._replicas}"
-        self.add_session(name, status=SessionStatus.PENDING, session_type=SessionTypes.INFERENCE,
-                         requested=ResourceSlot(self.replica_request), created_at=self.clock.now,
-                         status_changed=self.clock.now)
-        await super().flush()  # in the database before the route is linked to it
-        await self.valkey.mark_schedules_needed_batch(["schedule"])
-        return SessionId(self.names.session(name))
 
     async def flush(self) -> None:
         await self.serving.flush()

@@ -5,14 +5,17 @@ with Backend.AI's schema, emptied before each scenario.
 
 Real as well: the ``DeploymentController`` and ``RouteController`` (their "cycle needed" marks),
 the ``ValkeyScheduleClient`` (marks and route health records), Backend.AI's ``AppProxyClient`` and
-HTTP client pool, the ``SchedulingController`` that marks route sessions for termination, the
-scheduler repository under it, and the advisory-lock factory.
+HTTP client pool, the ``SchedulingController`` that accepts a route's session request (resolving
+the scaling group, validating, sizing and writing the PENDING session and its kernels) and marks
+route sessions for termination, the ``SchedulerRepository`` under it, the ``StorageSessionManager``
+it asks where a folder is mounted from, the hook-plugin context (with the hook plugins this
+installation has: none), and the advisory-lock factory.
 
 Boundaries, and what stands there:
   Valkey               support.fakes.valkey_store.InMemoryValkey (under the real client)
   app proxy            support.fakes.app_proxy.AppProxyServer, an HTTP server on 127.0.0.1
   service discovery    support.fakes.service_discovery.RecordingServiceDiscovery
-  session creation     support.fakes.session_creation (the real controller, enqueue replaced)
+  storage proxy        support.fakes.storage_proxy.StorageProxyServer, an HTTP server on 127.0.0.1
   event producer       support.fakes.RecordingEventProducer
   clock                the scenario clock: the repositories' database time, Valkey's TIME, and
                        the retry policy's waits (support.fakes.waits)
@@ -28,6 +31,7 @@ Either way the handler's report is kept (``reports``) for the Then steps.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,11 +43,15 @@ import sqlalchemy as sa
 from ai.backend.common.clients.http_client.client_pool import ClientPool, tcp_client_session_factory
 from ai.backend.common.clients.valkey_client.valkey_schedule import ValkeyScheduleClient
 from ai.backend.common.data.endpoint.types import EndpointLifecycle
-from ai.backend.common.types import RuntimeVariant, SessionTypes
+from ai.backend.common.plugin.hook import HookPluginContext
+from ai.backend.common.types import RuntimeVariant, SessionTypes, VFolderHostPermission
+from ai.backend.manager.clients.storage_proxy.session_manager import StorageSessionManager
+from ai.backend.manager.config.unified import VolumeProxyConfig, VolumesConfig
 from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.scaling_group import ScalingGroupOpts
 from ai.backend.manager.repositories.deployment import DeploymentRepository
+from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
 from ai.backend.manager.sokovan.deployment.deployment_controller import (
     DeploymentController,
@@ -55,7 +63,11 @@ from ai.backend.manager.sokovan.deployment.route.recorder import RouteRecorderCo
 from ai.backend.manager.sokovan.deployment.route.route_controller import RouteController, RouteControllerArgs
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
-from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import SchedulingControllerArgs
+from ai.backend.manager.sokovan.scheduler.handlers.lifecycle.schedule_sessions import ScheduleSessionsLifecycleHandler
+from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller import (
+    SchedulingController,
+    SchedulingControllerArgs,
+)
 
 from support import swallowed
 from support.coordinator_world import SchedulerRepositoryOnScenarioClock
@@ -65,19 +77,21 @@ from support.database.reads import DatabaseReader
 from support.database.writes import write_rows
 from support.factories import SessionWithKernelsFactory
 from support.factories.rows import Row, image_rows, owner_rows, session_rows
-from support.factories.serving_rows import DEFAULT_IMAGE_ID, EndpointRowFactory, RoutingRowFactory
+from support.factories.serving_rows import DEFAULT_IMAGE_ID, EndpointRowFactory, ModelFolderRowFactory, RoutingRowFactory
 from support.fakes import FakeClock, FakeNetworkPlugins, RecordingEventProducer, StaticConfigProvider, Unused
 from support.fakes.app_proxy import AppProxyServer
 from support.fakes.service_discovery import RecordingServiceDiscovery
-from support.fakes.session_creation import SchedulerTakingSessionRequests
+from support.fakes.storage_proxy import StorageProxyServer
 from support.fakes.valkey_stat import FakeValkeyStat
 from support.fakes.valkey_store import InMemoryValkey
 from support.fakes.waits import retry_waits_on
 from support.scheduler_world import Names
+from support.selections import DeploymentSelections, Selection, Took, handled
 
 
-class DeploymentRepositoryOnScenarioClock(DeploymentRepository):
-    """The real repository; only the database time it reports is the scenario's."""
+class DeploymentRepositoryOnScenarioClock(DeploymentSelections, DeploymentRepository):
+    """The real repository; only the database time it reports is the scenario's. What it selects
+    for the coordinators is kept (support.selections)."""
 
     _scenario_clock: FakeClock
 
@@ -92,6 +106,9 @@ class ServingCycle:
     name: str
     error: BaseException | None = None
     performed: bool | None = None
+    reports: list[HandlerReport] = field(default_factory=list)  # what its handler was given and reported
+    selections: list[Selection] = field(default_factory=list)  # what the repository selected for it
+    idle_stated: bool = False  # a Then step stated that it did nothing, as nothing requested it
 
 
 @dataclass
@@ -104,6 +121,16 @@ class HandlerReport:
     errors: dict[uuid.UUID, Any]  # id -> DeploymentExecutionError | RouteExecutionError
     skipped: list[uuid.UUID] = field(default_factory=list)
     stale: list[uuid.UUID] = field(default_factory=list)
+
+    def took(self) -> Took:
+        def reported(subject: uuid.UUID) -> str | None:
+            for words, ids in (("a success", self.successes), ("an error", self.errors),
+                               ("skipped", self.skipped), ("stale", self.stale)):
+                if subject in ids:
+                    return words
+            return None
+
+        return Took(self.handler, frozenset(self.given), reported)
 
 
 def _deployment_id(item: Any) -> uuid.UUID:
@@ -120,47 +147,68 @@ class ServingWorld:
         self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type]
         self.events = RecordingEventProducer()
         self.app_proxy = AppProxyServer()
+        self.storage_proxy = StorageProxyServer()
         self.discovery = RecordingServiceDiscovery()
         self.locks = WatchedAdvisoryLocks(database.engine)
         self.names = Names()
         self.cycles: list[ServingCycle] = []
         self.reports: list[HandlerReport] = []
+        self._last_work: ServingCycle | HandlerReport | None = None
         self.retry_waits: list[float] = []
         self._unused = {name: Unused(name) for name in (
-            "storage manager", "valkey live", "valkey stat", "revision generators", "hook plugins",
+            "valkey live", "valkey stat", "revision generators", "etcd",
         )}
         self._pending_rows: list[Row | sa.Executable] = []
         self._deployments: dict[str, Row] = {}
+        self._model_folders: dict[str, Row] = {}
         self._routes: dict[str, Row] = {}
         self.scaling_group_options: dict[str, Any] = {}
         self.proxy_registered = True
         self._client_pool: ClientPool | None = None
+        self._storage_manager: StorageSessionManager | None = None
+        self._hook_plugins: HookPluginContext | None = None
         self._cleanups: list[Any] = []
 
     async def start(self) -> None:
-        """Anchor the scenario clock at the database server's time; open the app proxy."""
+        """Anchor the scenario clock at the database server's time; open the app proxy and the
+        storage proxy; load the hook plugins as the manager does at start-up."""
         async with self.database.engine.connect() as conn:
             now = (await conn.execute(sa.text("SELECT now()"))).scalar_one()
         self.clock._now = now
         await self.app_proxy.start()
+        await self.storage_proxy.start()
         self._client_pool = ClientPool(tcp_client_session_factory)
+        proxy = self.storage_proxy
+        self._storage_manager = StorageSessionManager(VolumesConfig(proxies={
+            proxy.name: VolumeProxyConfig(client_api=proxy.address, manager_api=proxy.address, secret=proxy.secret),
+        }))
+        # The manager's hook plugins: the real context, which finds the plugins installed (none
+        # here; it reads their configuration from etcd only for a plugin it found).
+        self._hook_plugins = HookPluginContext(self._unused["etcd"], {})  # type: ignore[arg-type]
+        await self._hook_plugins.init()
 
     async def aclose(self) -> None:
         for cleanup in reversed(self._cleanups):
             await cleanup()
         if self._client_pool is not None:
             await self._client_pool.close()
+        if self._storage_manager is not None:
+            await self._storage_manager.aclose()
+            for client in self._storage_manager._manager_facing_clients.values():
+                await client._client._client_session.close()
         await self.app_proxy.stop()
+        await self.storage_proxy.stop()
 
     # -- the production objects --------------------------------------------------------------------
 
     @cached_property
     def repository(self) -> DeploymentRepositoryOnScenarioClock:
         repository = DeploymentRepositoryOnScenarioClock(
-            self.database.engine, self._unused["storage manager"], self._unused["valkey stat"],  # type: ignore[arg-type]
+            self.database.engine, self._storage_manager, self._unused["valkey stat"],  # type: ignore[arg-type]
             self._unused["valkey live"], self.valkey,  # type: ignore[arg-type]
         )
         repository._scenario_clock = self.clock
+        repository.selections = []
         return repository
 
     @cached_property
@@ -168,19 +216,16 @@ class ServingWorld:
         return SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config, clock=self.clock)  # type: ignore[arg-type]
 
     @cached_property
-    def scheduling_controller(self) -> SchedulerTakingSessionRequests:
-        return SchedulerTakingSessionRequests(
-            SchedulingControllerArgs(
-                repository=self.scheduler_repository,
-                config_provider=self.config,  # type: ignore[arg-type]
-                storage_manager=self._unused["storage manager"],  # type: ignore[arg-type]
-                event_producer=self.events,  # type: ignore[arg-type]
-                valkey_schedule=self.valkey,
-                network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
-                hook_plugin_ctx=self._unused["hook plugins"],  # type: ignore[arg-type]
-            ),
-            write=self.write,
-        )
+    def scheduling_controller(self) -> SchedulingController:
+        return SchedulingController(SchedulingControllerArgs(
+            repository=self.scheduler_repository,
+            config_provider=self.config,  # type: ignore[arg-type]
+            storage_manager=self._storage_manager,  # type: ignore[arg-type]
+            event_producer=self.events,  # type: ignore[arg-type]
+            valkey_schedule=self.valkey,
+            network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
+            hook_plugin_ctx=self._hook_plugins,  # type: ignore[arg-type]
+        ))
 
     @cached_property
     def deployment_controller(self) -> DeploymentController:
@@ -188,7 +233,7 @@ class ServingWorld:
             scheduling_controller=self.scheduling_controller,
             deployment_repository=self.repository,
             config_provider=self.config,  # type: ignore[arg-type]
-            storage_manager=self._unused["storage manager"],  # type: ignore[arg-type]
+            storage_manager=self._storage_manager,  # type: ignore[arg-type]
             event_producer=self.events,  # type: ignore[arg-type]
             valkey_schedule=self.valkey,
             revision_generator_registry=self._unused["revision generators"],  # type: ignore[arg-type]
@@ -235,14 +280,22 @@ class ServingWorld:
 
     @cached_property
     def handlers(self) -> dict[str, tuple[Any, Any]]:
-        """handler name -> (handler, lifecycle type), as the two coordinators registered them."""
+        """handler name -> (handler, lifecycle type), as the two coordinators registered them. The
+        DEPLOYING handlers are registered by sub-step as well (``sub_steps``)."""
         named: dict[str, tuple[Any, Any]] = {}
-        for (lifecycle, sub_step), handler in self.deployment_coordinator._registry.handlers.items():
-            if sub_step is None:
-                named[handler.name()] = (handler, lifecycle)
+        for (lifecycle, _sub_step), handler in self.deployment_coordinator._registry.handlers.items():
+            named[handler.name()] = (handler, lifecycle)
         for lifecycle, handler in self.route_coordinator._route_handlers.items():
             named[handler.name()] = (handler, lifecycle)
         return named
+
+    @cached_property
+    def sub_steps(self) -> dict[str, Any]:
+        """handler name -> the DEPLOYING sub-step whose cycle runs it (the deploying handlers only:
+        26.3.3 registers them by ``(DEPLOYING, sub_step)`` and runs one cycle, with its own timers
+        and cycle marks, per sub-step)."""
+        registry = self.deployment_coordinator._registry.handlers
+        return {handler.name(): sub_step for (_, sub_step), handler in registry.items() if sub_step is not None}
 
     def handler(self, name: str) -> tuple[Any, Any]:
         if name not in self.handlers:
@@ -269,9 +322,25 @@ class ServingWorld:
     # -- arranging -----------------------------------------------------------------------------------
 
     def add_deployment(self, name: str, lifecycle: EndpointLifecycle, **values: Any) -> uuid.UUID:
-        row = EndpointRowFactory(name=name, lifecycle_stage=lifecycle, created_at=self.clock.now, **values)
+        """A deployment serving the model in its own model folder (a MODEL folder of its owner,
+        on the storage proxy's volume), as every deployment is created."""
+        folder = ModelFolderRowFactory(name=f"{name}-model", host=self.storage_proxy.host)
+        self._model_folders[name] = folder
+        row = EndpointRowFactory(name=name, lifecycle_stage=lifecycle, created_at=self.clock.now,
+                                 model=folder.values["id"], **values)
         self._deployments[name] = row
         return row.values["id"]
+
+    def model_folder(self, deployment: str) -> Row:
+        """The model folder arranged with ``deployment``."""
+        self._deployment_row(deployment)
+        return self._model_folders[deployment]
+
+    def remove_model_folder(self, deployment: str) -> None:
+        """The deployment's model folder is gone: no folder row, and the deployment's ``model``
+        unset, as the foreign key's ON DELETE SET NULL leaves it."""
+        self._model_folders.pop(deployment)
+        self.amend_deployment(deployment, model=None)
 
     def amend_deployment(self, name: str, **values: Any) -> None:
         self._deployment_row(name).values.update(values)
@@ -371,9 +440,13 @@ class ServingWorld:
         }
         if self.proxy_registered:
             scaling_group.update(wsproxy_addr=self.app_proxy.address, wsproxy_api_token=self.app_proxy.token)
+        owners = owner_rows(**scaling_group)
+        # The domain lets its users mount folders of the storage proxy's volume in sessions.
+        domain = next(row for row in owners if row.table.name == "domains")
+        domain.values["allowed_vfolder_hosts"] = {self.storage_proxy.host: [p.value for p in VFolderHostPermission]}
         rows: list[Row | sa.Executable] = [
-            *owner_rows(**scaling_group), self._owner_in_project(), *image_rows(id=DEFAULT_IMAGE_ID),
-            *self._deployments.values(), *self._pending_rows,
+            *owners, self._owner_in_project(), *image_rows(id=DEFAULT_IMAGE_ID),
+            *self._model_folders.values(), *self._deployments.values(), *self._pending_rows,
         ]
         await self.write(*rows)
         await self.write(*self._routes.values())
@@ -387,6 +460,33 @@ class ServingWorld:
         from support.factories.sessions import DEFAULT_PROJECT, DEFAULT_USER
 
         return sa.insert(association_groups_users).values(user_id=DEFAULT_USER, group_id=DEFAULT_PROJECT)
+
+    # -- sessions the scheduler accepted for routes ----------------------------------------------------
+
+    async def new_sessions(self) -> list[dict[str, Any]]:
+        """The session rows the scenario did not arrange: those the scheduler accepted (enqueued)
+        while it ran. A request the scheduler refused leaves none."""
+        arranged = set(self.names.sessions.values())
+        return [row for row in await self.read.sessions() if row["id"] not in arranged]
+
+    async def new_sessions_of_route(self, route: str) -> list[dict[str, Any]]:
+        """New sessions for ``route``: the one it is linked to, and any named after it (26.3.3
+        names a route's session "<deployment>-<route id>", SessionCreationSpec.from_deployment_info)."""
+        route_id = self.route(route)
+        linked = (await self.read.route(route_id))["session"]
+        deployment = self._deployment_name(self.deployment_of(route))
+        return [row for row in await self.new_sessions()
+                if row["id"] == linked or row["name"] == f"{deployment}-{route_id}"]
+
+    async def new_sessions_of_deployment(self, name: str) -> list[dict[str, Any]]:
+        """New sessions for any route of deployment ``name``, the routes created while the scenario
+        ran included: linked to one of its routes, or named after the deployment and a route."""
+        linked = {r["session"] for r in await self.read.routes(self.deployment(name)) if r["session"] is not None}
+        named = re.compile(rf"{re.escape(name)}-[0-9a-f]{{8}}(?:-[0-9a-f]{{4}}){{3}}-[0-9a-f]{{12}}")
+        return [row for row in await self.new_sessions() if row["id"] in linked or named.fullmatch(row["name"])]
+
+    def _deployment_name(self, deployment_id: uuid.UUID) -> str:
+        return next(name for name, row in self._deployments.items() if row.values["id"] == deployment_id)
 
     # -- route health, as the app proxy reports it to Valkey -------------------------------------------
 
@@ -424,21 +524,36 @@ class ServingWorld:
         handler, lifecycle = self.handler(name)
         cycle = ServingCycle(name)
         self.cycles.append(cycle)
-        reports_before = len(self.reports)
+        reports_before, selections_before = len(self.reports), len(self.repository.selections)
+        self._last_work = cycle
         if isinstance(lifecycle, DeploymentLifecycleType):
             coordinator: Any = self.deployment_coordinator
             run = coordinator.process_if_needed if only_if_requested else coordinator.process_deployment_lifecycle
         else:
             coordinator = self.route_coordinator
             run = coordinator.process_if_needed if only_if_requested else coordinator.process_route_lifecycle
+        sub_step = self.sub_steps.get(name)
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             try:
-                await run(lifecycle)
+                await (run(lifecycle) if sub_step is None else run(lifecycle, sub_step))
             except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
                 cycle.error = error
                 swallowed.keep(error, f"the {name} cycle")
         cycle.performed = len(self.reports) > reports_before
+        cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
         return cycle
+
+    def dealt_with(self, subject: uuid.UUID, name: str) -> str:
+        """How the last cycle (or handler run) dealt with ``subject`` (a route or deployment id), as
+        evidence that an unchanged outcome is its doing; AssertionError if it did not."""
+        work = self._last_work
+        if work is None:
+            raise AssertionError("no deployment or route cycle or handler has run in this scenario")
+        if isinstance(work, HandlerReport):
+            selection = Selection("the repository's selection for the handler", frozenset(work.given))
+            return handled(f"the {work.handler} run", [work.took()], [selection], subject, name)
+        return handled(f"the {work.name} cycle", [r.took() for r in work.reports], work.selections, subject, name,
+                       work.error, work.idle_stated)
 
     async def run_handler(self, name: str) -> HandlerReport:
         """The handler alone, on what the repository hands it for its target states."""
@@ -454,6 +569,7 @@ class ServingWorld:
                 given = await self.repository.get_routes_by_statuses(handler.target_statuses())
                 with RouteRecorderContext.scope(lifecycle.value, entity_ids=[r.route_id for r in given]):
                     await handler.execute(given)
+        self._last_work = self.reports[-1]
         return self.reports[-1]
 
     @property
@@ -480,19 +596,23 @@ class ServingWorld:
     async def request_cycle(self, name: str) -> None:
         _, lifecycle = self.handler(name)
         if isinstance(lifecycle, DeploymentLifecycleType):
-            await self.deployment_controller.mark_lifecycle_needed(lifecycle)
+            await self.deployment_controller.mark_lifecycle_needed(lifecycle, sub_step=self.sub_steps.get(name))
         else:
             await self.route_controller.mark_lifecycle_needed(lifecycle)
 
-    async def take_request(self, lifecycle: DeploymentLifecycleType | RouteLifecycleType) -> bool:
-        """Whether a cycle of ``lifecycle`` was requested (reading the mark consumes it, as the
-        coordinator's next short cycle would)."""
+    async def take_request(self, lifecycle: DeploymentLifecycleType | RouteLifecycleType, sub_step: Any = None) -> bool:
+        """Whether a cycle of ``lifecycle`` (and DEPLOYING ``sub_step``) was requested (reading the
+        mark consumes it, as the coordinator's next short cycle would)."""
         if isinstance(lifecycle, DeploymentLifecycleType):
-            return await self.valkey.load_and_delete_deployment_mark(lifecycle.value)
+            return await self.valkey.load_and_delete_deployment_mark(
+                lifecycle.value, sub_step.value if sub_step is not None else None
+            )
         return await self.valkey.load_and_delete_route_mark(lifecycle.value)
 
     async def is_requested(self, name: str) -> bool:
-        return await self.take_request(self.handler(name)[1])
+        if name == ScheduleSessionsLifecycleHandler.name():  # the scheduler's cycle, which a new session requests
+            return await self.valkey.load_and_delete_schedule_mark(ScheduleType.SCHEDULE.value)
+        return await self.take_request(self.handler(name)[1], self.sub_steps.get(name))
 
     def requested_cycles(self) -> list[str]:
         return sorted(key for key, value in self.valkey_store.values.items() if value == b"1")
@@ -507,7 +627,9 @@ class ServingWorld:
         _, lifecycle = self.handler(name)
         prefix = "deployment" if isinstance(lifecycle, DeploymentLifecycleType) else "route"
         suffix = "process_if_needed" if kind == "process_if_needed" else "process"
-        timer = self.timers.get(f"{prefix}_{suffix}_{lifecycle.value}")
+        sub_step = self.sub_steps.get(name)
+        step = f"_{sub_step.value}" if sub_step is not None else ""
+        timer = self.timers.get(f"{prefix}_{suffix}_{lifecycle.value}{step}")
         if timer is not None:
             event = timer.event_factory()
             assert event.lifecycle_type == lifecycle.value, f"the {timer.name} timer raises {event!r}"
@@ -542,7 +664,8 @@ class ServingWorld:
     # -- integrity of the doubles ------------------------------------------------------------------------
 
     def refused_calls(self) -> list[str]:
-        doubles = (self.events, self.discovery, self.valkey_store, *self._unused.values())
+        doubles = (self.events, self.discovery, self.valkey_store, self.config.legacy_etcd_config_loader,
+                   *self._unused.values())
         return [call for double in doubles for call in double.refused_calls()]
 
     def __repr__(self) -> str:

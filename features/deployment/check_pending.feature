@@ -48,14 +48,25 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
 
   @CD-002 @error-case @divergence
   Scenario: A deployment without available resources remains PENDING and waits for a retry
-    In 26.3.3: check-pending never looks at resources (routes and sessions come later), so the
-    deployment moves on to SCALING. Shortage shows up only later, as sessions the scheduler
-    keeps PENDING.
+    In 26.3.3: check-pending reads neither agents nor resources. With every agent fully occupied,
+    the deployment's endpoint is registered with the app proxy and the deployment moves to
+    SCALING, recorded as a SUCCESS, and a scaling cycle is requested; no session is requested.
 
     Given every agent of the scaling group is fully occupied
     And deployment "llama" is PENDING
     When a check-pending-deployments cycle runs
     Then deployment "llama" stays PENDING
+
+  @CD-002 @error-case @as-implemented
+  Scenario: A deployment is registered and moves to SCALING although every agent is fully occupied
+    Given every agent of the scaling group is fully occupied
+    And deployment "llama" is PENDING
+    When a check-pending-deployments cycle runs
+    Then the app proxy is asked to register deployment "llama"
+    And deployment "llama" moves to SCALING
+    And the deployment history of "llama" records a SUCCESS of "check-pending-deployments" from PENDING to SCALING
+    And the next scaling-deployments cycle is requested
+    And no session is requested for deployment "llama"
 
   @CD-002 @error-case @as-implemented
   Scenario: A deployment whose endpoint the app proxy refuses remains PENDING, without a record

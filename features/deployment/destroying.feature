@@ -150,12 +150,19 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And deployment "llama" stays DESTROYED
     And routes "r1" and "r2" stay RUNNING
 
-  @DD-003 @happy-path
-  Scenario: A deletion moves the deployment to DESTROYED at once and leaves the session cleanup to the route handlers
-    26.3.3 has no force flag: deleting a deployment sets it DESTROYING with no replicas, and every
-    destruction is immediate, as the BEP's forced deletion is.
+  Scenario Outline: A deletion moves the deployment to DESTROYED at once and leaves the session cleanup to the route handlers
+    Unreachable in 26.3.3: the BEP's input, a deletion with force=True, does not exist. Neither the
+    deployment API's destroy (DestroyDeploymentAction carries only the deployment's id) nor the
+    legacy model-service delete (DeleteModelServiceAction: only the service's id) takes a force
+    flag, and the destroying handler has no forced path. What runs here is every deletion 26.3.3
+    has, an ordinary one, which is already immediate: DESTROYED in the first cycle, the sessions
+    ended afterwards by the route handlers.
 
-    Given deployment "llama" is DESTROYING with 0 replicas
+    A deletion only sets the deployment DESTROYING. The deployment API's destroy keeps its replica
+    count; the legacy model-service delete also sets it to 0 (and sends a deployment without
+    routes straight to DESTROYED). The destroying handler reads neither.
+
+    Given deployment "llama" is DESTROYING with <replicas>
     And deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
     When a destroying-deployments cycle runs
@@ -164,8 +171,18 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And session "s1" is still RUNNING
     And the next terminate-routes cycle is requested
 
-  @DD-003 @happy-path
+    @DD-003 @happy-path @unreachable-input
+    Examples: deleted through the deployment API, or through the legacy model-service API
+      | replicas   |
+      | 2 replicas |
+      | 0 replicas |
+
+  @DD-003 @happy-path @unreachable-input
   Scenario: The sessions of a destroyed deployment are terminated by the route termination cycle it requests
+    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
+    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
+    here is an ordinary one, the only kind there is.
+
     Given deployment "llama" is DESTROYING with 0 replicas
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
@@ -176,11 +193,15 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And session "s2" is marked for termination with reason "ROUTE_TERMINATION"
     And routes "r1" and "r2" move to TERMINATED
 
-  @DD-003 @edge-case
+  @DD-003 @edge-case @unreachable-input
   Scenario: A deployment is DESTROYED even though the app proxy refuses to unregister it
+    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
+    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
+    here is an ordinary one through the deployment API, which keeps the replica count.
+
     The app-proxy client does not check the answer to an unregistration.
 
-    Given deployment "llama" is DESTROYING with 0 replicas
+    Given deployment "llama" is DESTROYING
     And deployment "llama" is registered with the app proxy
     And the app proxy refuses to unregister endpoints with HTTP 500
     When a destroying-deployments cycle runs
@@ -189,8 +210,12 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And the deployment history of "llama" records a SUCCESS of "destroying-deployments" from DESTROYING to DESTROYED
     And the app proxy still routes to deployment "llama"
 
-  @DD-003 @error-case
+  @DD-003 @error-case @unreachable-input
   Scenario: A deployment whose app proxy cannot be reached is DESTROYED with a failure record
+    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
+    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
+    here is an ordinary one, the only kind there is.
+
     The unregistration is retried by the app-proxy client (3 attempts) and then reported as a
     failure; the routes were already marked TERMINATING, but the route termination cycle is left
     to its timer.

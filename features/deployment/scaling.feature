@@ -15,7 +15,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
   DEGRADED (support/vocabulary.py).
 
   These scenarios run the real deployment and route coordinators, executors and repository on
-  PostgreSQL; the scheduler takes session requests and answers each with a PENDING session.
+  PostgreSQL; session requests go to the scheduler's own controller, which writes each accepted
+  session PENDING.
 
   @SC-001 @happy-path @divergence
   Scenario: Raising the desired replicas of a deployment creates new sessions

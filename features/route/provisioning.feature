@@ -12,8 +12,10 @@ Feature: Provision routes (ProvisioningRouteHandler)
   them; their from-state is always the handler's first target state, here PROVISIONING.
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL, with
-  Backend.AI's own Valkey client for health records; the scheduler takes session requests and
-  answers each with a PENDING inference session.
+  Backend.AI's own Valkey client for health records. Session requests go to the scheduler's own
+  controller on the same database, which checks them and writes the PENDING session and its
+  kernel; it asks the storage proxy, an HTTP server on 127.0.0.1, where the deployment's model
+  folder is kept.
 
   Background:
     Given deployment "llama" is READY
@@ -22,8 +24,9 @@ Feature: Provision routes (ProvisioningRouteHandler)
   Scenario: A provisioning route gets a session and moves to HEALTH_CHECKING
     Given deployment "llama" has route "r1" in PROVISIONING
     When a provision-routes cycle runs
-    Then an inference session is requested for route "r1" as the owner of deployment "llama"
-    And route "r1" is linked to the session requested for it
+    Then route "r1" is served by a new PENDING inference session of the owner of deployment "llama"
+    And the session of route "r1" has one PENDING kernel of the image of deployment "llama", asking for 1 CPU and 2 GiB
+    And the session of route "r1" mounts the model folder of deployment "llama" at "/models", where the storage proxy keeps it
     And route "r1" moves to HEALTH_CHECKING
     And the route history of "r1" records a SUCCESS of "provision-routes" from PROVISIONING to DEGRADED
 
@@ -38,9 +41,10 @@ Feature: Provision routes (ProvisioningRouteHandler)
     Given deployment "llama" has routes "r1", "r2" and "r3" in PROVISIONING
     When the provision-routes handler runs
     Then routes "r1", "r2" and "r3" are reported as successes
-    And an inference session is requested for route "r1" as the owner of deployment "llama"
-    And an inference session is requested for route "r2" as the owner of deployment "llama"
-    And an inference session is requested for route "r3" as the owner of deployment "llama"
+    And route "r1" is served by a new PENDING inference session of the owner of deployment "llama"
+    And route "r2" is served by a new PENDING inference session of the owner of deployment "llama"
+    And route "r3" is served by a new PENDING inference session of the owner of deployment "llama"
+    And routes "r1", "r2" and "r3" are each served by a session of their own
 
   @RP-001 @edge-case
   Scenario: Only PROVISIONING routes are provisioned
@@ -63,6 +67,7 @@ Feature: Provision routes (ProvisioningRouteHandler)
     And a provision-routes cycle has been requested
     When a provision-routes cycle runs if it has been requested
     Then route "r1" moves to HEALTH_CHECKING
+    And the next schedule-sessions cycle is requested
     And no further cycle is requested
 
   @RP-001 @edge-case
@@ -125,20 +130,36 @@ Feature: Provision routes (ProvisioningRouteHandler)
   @RP-003 @error-case @as-implemented
   Scenario: A route whose session the scheduler refuses moves to FAILED
     Given deployment "llama" has route "r1" in PROVISIONING
-    And the scheduler refuses new sessions, saying "no resource policy allows it"
+    And the scaling group does not accept inference sessions
     When a provision-routes cycle runs
     Then route "r1" moves to FAILED
     And route "r1" has no session
+    And no session is requested for route "r1"
     And the route history of "r1" records a FAILURE of "provision-routes" from PROVISIONING to FAILED_TO_START
     And the last route history record of "r1" says "Failed to provision"
+    And the last route history record of "r1" carries the error code "scaling-group_access_not-found"
 
   @RP-003 @error-case @as-implemented
   Scenario: A refused session request is reported with the scheduler's answer
     Given deployment "llama" has route "r1" in PROVISIONING
-    And the scheduler refuses new sessions, saying "no resource policy allows it"
+    And the scaling group does not accept inference sessions
     When the provision-routes handler runs
     Then route "r1" is reported as a failure with reason "Failed to provision"
-    And the failure of route "r1" says "no resource policy allows it"
+    And the failure of route "r1" mentions "No scaling groups available for this session."
+    And the failure of route "r1" mentions "default: Session type inference not allowed (allowed: interactive, batch)"
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A route whose model folder the storage proxy cannot locate moves to FAILED
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And the storage proxy answers every request for a folder's mount path with HTTP 500
+    When a provision-routes cycle runs
+    Then the storage proxy is asked where the model folder of deployment "llama" is kept
+    And route "r1" moves to FAILED
+    And no session is requested for route "r1"
+    And the route history of "r1" records a FAILURE of "provision-routes" from PROVISIONING to FAILED_TO_START
+    And the last route history record of "r1" says "Failed to provision"
+    And the last route history record of "r1" carries the error code "api_generic_invalid-parameters"
+    And the failure of route "r1" mentions "Internal server error from storage proxy"
 
   @RP-003 @error-case @as-implemented
   Scenario: A route of a deployment that is being destroyed moves to FAILED

@@ -16,14 +16,28 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
   Background:
     Given deployment "llama" is READY
 
-  @RR-001 @happy-path
-  Scenario: A RUNNING route whose health check passes and whose session runs remains RUNNING
+  Scenario Outline: A RUNNING route whose session runs remains RUNNING, whatever its health check reports
+    The BEP's input is a route whose health check passes and whose session runs. 26.3.3's
+    check-running-routes reads only the route's session, never its health: a route whose session
+    runs stays RUNNING whether the app proxy last reported it ready, not ready, or never probed it
+    at all. So what passes here is the session half of the BEP's input; the health check half is
+    no input of this handler, and these scenarios verify nothing about it. Health is the
+    health-check-routes handler's business (RH-001 to RH-004).
+
     Given deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
-    And the app proxy reports route "r1" ready
+    And <health check>
     When a check-running-routes cycle runs
     Then route "r1" stays RUNNING
     And nothing is recorded in the route history of "r1"
+
+    @RR-001 @happy-path
+    Examples: the health check passed, failed, or never ran
+      | health check                                              |
+      | the app proxy reports route "r1" ready                    |
+      | the app proxy reports route "r1" not ready                |
+      | route "r1" has a health record but has never been probed  |
+      | there is no health data for route "r1"                    |
 
   @RR-001 @happy-path
   Scenario: A route whose session runs is reported as a success

@@ -154,6 +154,33 @@ def asked_to_destroy_some_and_fails(world: SchedulerWorld, agent: str, count: in
     )
 
 
+def _destroy_requests_for(world: SchedulerWorld, agent: str, session: str) -> list:
+    """Every destroy request agent ``agent`` received for its one kernel of session ``session``."""
+    session_id = world.names.session(session)
+    requests = [r for r in world.agents.requests_to(agent, "destroy_kernel") if r.args[1] == session_id]
+    kernels = sorted({world.names.of(r.args[0]) for r in requests})
+    assert len(kernels) <= 1, f"agent {agent} was asked to destroy kernels {kernels} of session {session}"
+    return requests
+
+
+@then(phrase('agent "{agent:Name}" has been asked {times:d} times to destroy its kernel of session "{session:Name}"'))
+def asked_to_destroy_times(world: SchedulerWorld, agent: str, times: int, session: str) -> None:
+    outcomes = [r.succeeded for r in _destroy_requests_for(world, agent, session)]
+    assert outcomes == [True] * times, (
+        f"agent {agent} received {len(outcomes)} destroy request(s) for session {session}, carried out: {outcomes}"
+    )
+
+
+@then(phrase(
+    'agent "{agent:Name}" has been asked {times:d} times to destroy its kernel of session "{session:Name}", and every request failed'
+))
+def asked_to_destroy_times_in_vain(world: SchedulerWorld, agent: str, times: int, session: str) -> None:
+    outcomes = [r.succeeded for r in _destroy_requests_for(world, agent, session)]
+    assert outcomes == [False] * times, (
+        f"agent {agent} received {len(outcomes)} destroy request(s) for session {session}, carried out: {outcomes}"
+    )
+
+
 @then(phrase('agent "{agent:Name}" is asked whether it runs kernel "{kernel:Name}", and the request fails'))
 def asked_running_and_fails(world: SchedulerWorld, agent: str, kernel: str) -> None:
     kernel_id = world.names.kernel(kernel)

@@ -3,12 +3,16 @@ the deployment handlers report about them. BEP state words are bound in support.
 
 from __future__ import annotations
 
+from ai.backend.common.data.endpoint.types import EndpointLifecycle
 from ai.backend.common.types import RuntimeVariant
-from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
+from ai.backend.manager.data.deployment.types import DeploymentSubStep, RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support import swallowed
 from support.bdd import given, then
+from support.evidence import worked_on
+from support.factories.serving_rows import DeploymentPolicyRowFactory
+from support.factories.sessions import stable_id
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
@@ -33,7 +37,8 @@ def desired_replicas(world: ServingWorld, name: str, count: int) -> None:
 
 @given(phrase('deployment "{name:Name}" serves a custom model whose model folder no longer exists'))
 def custom_model_without_folder(world: ServingWorld, name: str) -> None:
-    world.amend_deployment(name, runtime_variant=RuntimeVariant.CUSTOM, model=None)
+    world.remove_model_folder(name)
+    world.amend_deployment(name, runtime_variant=RuntimeVariant.CUSTOM)
 
 
 @given(phrase('an inference session "{session:Name}" belongs to no deployment and is {status:SessionStatus}'))
@@ -44,6 +49,30 @@ def orphaned_session(world: ServingWorld, session: str, status: SessionStatus) -
 @given("the database refuses changes to routes")
 async def routes_read_only(world: ServingWorld) -> None:
     await world.refuse_route_updates("changes to routes are refused")
+
+
+@given(phrase('deployment "{name:Name}" is deploying a new revision by rolling update'))
+def deploying_new_revision(world: ServingWorld, name: str) -> None:
+    """What activating a revision leaves (the deployment service, through the repository's
+    ``set_deploying_revision``): the deployment DEPLOYING with the revision to deploy, at no
+    deploying step yet, and nothing in its history. Its policy, set when it was created, deploys a
+    new revision by rolling update."""
+    world.add_deployment(name, EndpointLifecycle.DEPLOYING, deploying_revision=_new_revision(name))
+    world.add_rows(DeploymentPolicyRowFactory(endpoint=world.deployment(name)))
+
+
+@given(phrase('deployment "{name:Name}" has been deploying a new revision by rolling update for {duration:Duration}'))
+def deploying_new_revision_for(world: ServingWorld, name: str, duration) -> None:
+    """As above, activated ``duration`` ago. 26.3.3 keeps no trace of when a deployment started
+    deploying (activation records no history and sets no timestamp), and a deploying cycle whose
+    handler fails records nothing either (see failure_classification.feature): the rows are as
+    activation left them, and only the clock has moved on since."""
+    deploying_new_revision(world, name)
+    world.clock.advance(duration)
+
+
+def _new_revision(name: str):
+    return stable_id("revision", f"{name}: the new revision")
 
 
 # -- Then: lifecycle -------------------------------------------------------------------------------
@@ -66,6 +95,7 @@ async def deployment_moves_to(world: ServingWorld, name: str, state: StateWord) 
 
 @then(phrase('deployment "{name:Name}" stays {state:DeploymentState}'))
 async def deployment_stays(world: ServingWorld, name: str, state: StateWord) -> None:
+    worked_on(world, world.deployment(name), f"deployment {name!r}")
     await _assert_lifecycle(world, name, state)
 
 
@@ -77,8 +107,29 @@ async def deployment_wants(world: ServingWorld, name: str, count: int) -> None:
 
 @then(phrase('the target replica count of deployment "{name:Name}" is unchanged'))
 async def replicas_unchanged(world: ServingWorld, name: str) -> None:
+    worked_on(world, world.deployment(name), f"deployment {name!r}")
     row = await world.read.deployment(world.deployment(name))
     assert row["desired_replicas"] is None, f"deployment {name!r} now wants {row['desired_replicas']} replicas"
+
+
+def _deploying(row: dict) -> str:
+    step = row["sub_step"].name if row["sub_step"] is not None else "no"
+    return f"{row['lifecycle_stage'].name} at {step} deploying step, deploying revision {row['deploying_revision']}"
+
+
+@then(phrase('deployment "{name:Name}" is rolling back its new revision'))
+async def deployment_rolling_back(world: ServingWorld, name: str) -> None:
+    row = await world.read.deployment(world.deployment(name))
+    found = (row["lifecycle_stage"], row["sub_step"])
+    assert found == (EndpointLifecycle.DEPLOYING, DeploymentSubStep.ROLLING_BACK), f"deployment {name!r} is {_deploying(row)}"
+
+
+@then(phrase('deployment "{name:Name}" is still deploying its new revision, at no deploying step'))
+async def deployment_still_deploying(world: ServingWorld, name: str) -> None:
+    worked_on(world, world.deployment(name), f"deployment {name!r}")
+    row = await world.read.deployment(world.deployment(name))
+    found = (row["lifecycle_stage"], row["sub_step"], row["deploying_revision"])
+    assert found == (EndpointLifecycle.DEPLOYING, None, _new_revision(name)), f"deployment {name!r} is {_deploying(row)}"
 
 
 # -- Then: the routes a deployment handler created or retired --------------------------------------
@@ -105,6 +156,7 @@ async def routes_retired(world: ServingWorld, routes: list[str]) -> None:
 @then(phrase("routes {routes:Names} are left in service"))
 async def routes_kept(world: ServingWorld, routes: list[str]) -> None:
     for route in routes:
+        worked_on(world, world.route(route), f"route {route!r}")
         row = await world.read.route(world.route(route))
         arranged = world.arranged_status(route)
         found = (row["status"], row["traffic_ratio"], row["traffic_status"])
@@ -179,6 +231,17 @@ async def single_attempt(world: ServingWorld, name: str, phase: str) -> None:
     assert attempts == 1, f"the deployment history of {name!r} holds {[str(h) for h in history] or 'nothing'}"
 
 
+@then(phrase(
+    'the deployment history of "{name:Name}" records an {result:Result} of "{phase:Name}" '
+    "from {source:DeploymentState} to {target:DeploymentState}"
+))
+async def deployment_history_records_an(
+    world: ServingWorld, name: str, result: SchedulingResult, phase: str, source: StateWord, target: StateWord,
+) -> None:
+    """The same, for results read with "an" (an EXPIRED)."""
+    await deployment_history_records(world, name, result, phase, source, target)
+
+
 @then(phrase('nothing of "{phase:Name}" is recorded in the deployment history of "{name:Name}"'))
 async def nothing_of_phase(world: ServingWorld, phase: str, name: str) -> None:
     history = await world.read.deployment_history(world.deployment(name))
@@ -188,6 +251,7 @@ async def nothing_of_phase(world: ServingWorld, phase: str, name: str) -> None:
 
 @then(phrase('nothing is recorded in the deployment history of "{name:Name}"'))
 async def no_deployment_history(world: ServingWorld, name: str) -> None:
+    worked_on(world, world.deployment(name), f"deployment {name!r}")
     history = await world.read.deployment_history(world.deployment(name))
     assert not history, f"the deployment history of {name!r} holds {[str(h) for h in history]}"
 
@@ -201,6 +265,25 @@ def lifecycle_notification(world: ServingWorld, name: str, source: StateWord, ta
     ]
     assert source.code and target.code, f"26.3.3 has no such deployment state: {source}, {target}; sent: {sent}"
     assert (source.code.value, target.code.value) in sent, f"notifications for {name!r}: {sent or 'none'}"
+
+
+@then(phrase(
+    'a lifecycle notification says deployment "{name:Name}" went from {source:DeploymentState} to '
+    '{target:DeploymentState} with the result "{result:Name}"'
+))
+def lifecycle_notification_with_result(
+    world: ServingWorld, name: str, source: StateWord, target: StateWord, result: str,
+) -> None:
+    """The notification of a transition and how the coordinator classified it ("success", or for a
+    failure "need_retry", "expired" or "give_up")."""
+    sent = [
+        (e.event.notification_data["from_status"], e.event.notification_data["to_status"],
+         e.event.notification_data["transition_result"])
+        for e in world.events.of_type("NotificationTriggeredEvent")
+        if e.event.notification_data.get("endpoint_name") == name
+    ]
+    assert source.code and target.code, f"26.3.3 has no such deployment state: {source}, {target}; sent: {sent}"
+    assert (source.code.value, target.code.value, result) in sent, f"notifications for {name!r}: {sent or 'none'}"
 
 
 @then(phrase('no lifecycle notification is sent for deployment "{name:Name}"'))
@@ -244,6 +327,24 @@ def deployment_failure_detail(world: ServingWorld, name: str, detail: str) -> No
     error = world.last_report.errors.get(world.deployment(name))
     assert error is not None, _reported(world, name)
     assert error.error_detail == detail, f"the failure of deployment {name!r} says {error.error_detail!r}"
+
+
+@then(phrase(
+    'the {handler:Name} handler reported deployment "{name:Name}" as a failure with reason "{reason:Name}" '
+    "in each of its {count:d} cycles"
+))
+def deployment_failed_every_cycle(world: ServingWorld, handler: str, name: str, reason: str, count: int) -> None:
+    cycles = [c for c in world.cycles if c.name == handler]
+    assert len(cycles) == count, f"{len(cycles)} {handler} cycle(s) ran"
+    ended = [repr(c.error) for c in cycles if c.error is not None]
+    assert not ended, f"{handler} cycles ended with {ended}"
+    reports = [r for r in world.reports if r.handler == handler]
+    assert len(reports) == count, f"the {handler} handler was given something to do in {len(reports)} of its {count} cycles"
+    wanted = world.deployment(name)
+    for number, report in enumerate(reports, 1):
+        error = report.errors.get(wanted)
+        assert error is not None, f"in cycle {number}, the {handler} handler did not report {name!r} as a failure"
+        assert error.reason == reason, f"in cycle {number}, {name!r} failed with reason {error.reason!r} ({error.error_detail})"
 
 
 @then(phrase('deployment "{name:Name}" is not reported'))

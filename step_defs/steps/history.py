@@ -8,6 +8,7 @@ from datetime import timedelta
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.bdd import given, then
+from support.evidence import worked_on
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader, HistoryEntry
 from support.factories.rows import SchedulingHistoryRowFactory
@@ -81,6 +82,7 @@ async def history_attempts(world: CoordinatorWorld, name: str, attempts: int) ->
 
 @then(phrase('nothing is recorded in the scheduling history of session "{name:Name}"'))
 async def history_empty(world: CoordinatorWorld, name: str) -> None:
+    worked_on(world, world.names.session(name), f"session {name!r}")
     history = await _history(world, name)
     assert not history, f"the history of session {name}: {[str(h) for h in history]}"
 

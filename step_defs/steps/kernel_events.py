@@ -15,6 +15,7 @@ from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEve
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
 
+from support.evidence import worked_on
 from support.bdd import then, when
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader
@@ -64,9 +65,12 @@ def _placed_kernel(world: CoordinatorWorld, agent: str, kernel: str):
 
 
 def _resource_spec(occupied: ResourceSlot) -> dict:
-    """What an agent reports it allocated to a container: per device, per slot, per device ID."""
+    """What an agent reports it allocated to a container: per device, per slot, per device ID.
+    A request carries every slot type the installation knows, at 0 for those not asked for; the
+    agent drops those (its resource stage normalizes the slots, ignoring unknown ones), so it
+    reports no allocation for them, as support.fleet's agents do."""
     return {"allocations": {
-        name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items()
+        name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items() if amount
     }}
 
 
@@ -139,6 +143,7 @@ async def _kernel(world: CoordinatorWorld, kernel: str) -> dict:
 
 @then(phrase('kernel "{kernel:Name}" is still {status:KernelStatus}'))
 async def kernel_is_still(world: CoordinatorWorld, kernel: str, status: KernelStatus) -> None:
+    worked_on(world, world.names.kernel(kernel), f"kernel {kernel!r}")
     row = await _kernel(world, kernel)
     assert row["status"] == status, f"kernel {kernel} is {row['status'].name}, not {status.name}"
     assert list(row["status_history"] or {}) == [status.name], (

@@ -9,6 +9,7 @@ from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import given, then
+from support.evidence import worked_on
 from support.outcomes import assert_reported, kernel_destination
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
@@ -68,6 +69,7 @@ def kernel_moves_to(world: SchedulerWorld, kernel: str, status: KernelStatus) ->
 
 @then(phrase('kernel "{kernel:Name}" stays {status:KernelStatus}'))
 async def kernel_stays(world: SchedulerWorld, kernel: str, status: KernelStatus) -> None:
+    worked_on(world, world.names.kernel(kernel), f"kernel {kernel!r}")
     target = kernel_destination(world.last_run, world.names, kernel, world.names.kernel(kernel))
     assert target is None, f"kernel {kernel} moves to {target}"
     current = await world.kernel_status(kernel)

@@ -20,6 +20,7 @@ from support.serving_world import ServingWorld
 COORDINATOR_LOGGER = "ai.backend.manager.sokovan.scheduler.coordinator"
 DEPLOYMENT_COORDINATOR_LOGGER = "ai.backend.manager.sokovan.deployment.coordinator"
 DEPLOYMENT_EXECUTOR_LOGGER = "ai.backend.manager.sokovan.deployment.executor"
+DEPLOYMENT_EVALUATOR_LOGGER = "ai.backend.manager.sokovan.deployment.strategy.evaluator"
 
 
 def state(what: str, matches) -> list[swallowed.Swallowed]:
@@ -52,6 +53,25 @@ def handler_failure_logged(handler: str, message: str) -> None:
     state(
         f"unexpected error of the {handler} handler saying {message!r}",
         lambda e: e.where == DEPLOYMENT_COORDINATOR_LOGGER and wanted in e.message and message in e.message,
+    )
+
+
+@then(phrase(
+    'the manager logs that evaluating the rolling update of deployment "{name:Name}" failed with '
+    '"{message:Name}", once per cycle'
+))
+def evaluation_failure_logged(world: ServingWorld, name: str, message: str) -> None:
+    """The deployment strategy evaluator logs an error for every deployment whose strategy raised,
+    and reports it as failed; once for each deploying cycle whose handler was given it."""
+    deployment = world.deployment(name)
+    wanted = f"deployment {deployment}: unexpected evaluation error"
+    found = state(
+        f"failed evaluation of {name!r} saying {message!r}",
+        lambda e: e.where == DEPLOYMENT_EVALUATOR_LOGGER and wanted in e.message and message in e.message,
+    )
+    evaluated = [r for r in world.reports if r.handler in world.sub_steps and deployment in r.given]
+    assert len(found) == len(evaluated), (
+        f"{len(found)} failed evaluation(s) of {name!r} were logged in {len(evaluated)} deploying cycle(s)"
     )
 
 

@@ -72,8 +72,8 @@ async def serves_with(world: ServingEndToEndWorld, name: str, count: int) -> Non
 
 @then(phrase('deployment "{name:Name}" has had {count:d} sessions, every one of them RUNNING or ended'))
 async def sessions_had(world: ServingEndToEndWorld, name: str, count: int) -> None:
-    routes, statuses = await _serving(world, name)
-    requests = world.serving.scheduling_controller.requests
-    assert len(requests) == count, f"{len(requests)} sessions were requested for deployment {name}"
-    stuck = [s.name for s in statuses.values() if s not in (SessionStatus.RUNNING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)]
+    sessions = await world.serving.new_sessions_of_deployment(name)
+    assert len(sessions) == count, f"deployment {name} has had {len(sessions)} sessions: {[s['name'] for s in sessions]}"
+    stuck = [s["status"].name for s in sessions
+             if s["status"] not in (SessionStatus.RUNNING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)]
     assert not stuck, f"sessions of deployment {name} are still {stuck}"

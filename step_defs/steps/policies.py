@@ -5,9 +5,15 @@ from __future__ import annotations
 from ai.backend.common.types import ResourceSlot
 
 from support.bdd import given
+from support.coordinator_world import CoordinatorWorld
 from support.factories import stable_id
+from support.factories.rows import KeyPairResourcePolicyRowFactory, KeyPairRowFactory, UserRowFactory
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
+
+# A second keypair of the default user, and its own resource policy (as unlimited as the default).
+OTHER_ACCESS_KEY = "AKIAIOSFODNN7OTHERKP"
+OTHER_POLICY = "other keypair policy"
 
 
 @given(phrase(
@@ -15,6 +21,20 @@ from support.scheduler_world import SchedulerWorld
 ))
 def quota(world: SchedulerWorld, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
     world.limit_quota(scope, name, limit, used)
+
+
+@given(phrase('session "{name:Name}" is started with a keypair of its user other than the user\'s main keypair'))
+def other_keypair(world: CoordinatorWorld, name: str) -> None:
+    """The session belongs to the same user, but was started with a second keypair of the user,
+    which has a resource policy of its own (database tier: the rows the repository joins)."""
+    user = world.arranged(name).session_info.metadata.user_uuid
+    owner = UserRowFactory()
+    assert owner.values["uuid"] == user, f"session {name} does not belong to the default user"
+    world.arrange_rows(
+        KeyPairResourcePolicyRowFactory(name=OTHER_POLICY),
+        KeyPairRowFactory(access_key=OTHER_ACCESS_KEY, user=user, user_id=owner.values["email"], resource_policy=OTHER_POLICY),
+    )
+    world.amend_session(name, access_key=OTHER_ACCESS_KEY)
 
 
 @given(phrase('the owner of session "{name:Name}" has {count:d} vfolders while the resource policy allows {limit:d}'))

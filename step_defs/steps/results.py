@@ -5,6 +5,7 @@ from __future__ import annotations
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import then
+from support.evidence import worked_on
 from support.outcomes import assert_reported, find, session_destination, summary
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
@@ -41,10 +42,10 @@ def failure_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
 
 
 @then(phrase('session "{name:Name}" is reported as a failure with status info "{status_info:Name}"'))
-def failure_with_status_info(world: SchedulerWorld, name: str, status_info: str) -> None:
+async def failure_with_status_info(world: SchedulerWorld, name: str, status_info: str) -> None:
     # A scheduling failure's message is what the repository stores as the session's status_info.
     assert_session_reported(world, name, "failures")
-    recorded = world.repository.scheduling_failure_of(world.names.session(name))
+    recorded = await world.scheduling_failure(name)
     assert recorded == status_info, f"the status info recorded for {name} is {recorded!r}"
 
 
@@ -60,6 +61,7 @@ def skipped_with_reason(world: SchedulerWorld, name: str, reason: str) -> None:
 
 @then(phrase('session "{name:Name}" is not reported'))
 def not_reported(world: SchedulerWorld, name: str) -> None:
+    worked_on(world, world.names.session(name), f"session {name!r}")
     bucket, _ = find(world.last_run, world.names.session(name))
     assert bucket is None, f"{name} was reported. {summary(world.last_run, world.names)}"
 
@@ -79,16 +81,6 @@ def none_skipped(world: SchedulerWorld) -> None:
 def moves_to(world: SchedulerWorld, name: str, status: SessionStatus) -> None:
     target = session_destination(world.last_run, world.names, name, world.names.session(name))
     assert target == status, f"session {name} moves to {target}, not to {status}"
-
-
-@then(phrase('session "{name:Name}" is still {status:SessionStatus}, so the next termination cycle takes it again'))
-def still_for_next_cycle(world: SchedulerWorld, name: str, status: SessionStatus) -> None:
-    run = world.last_run
-    bucket, _ = find(run, world.names.session(name))
-    assert bucket not in ("successes", "failures"), f"{name} was reported as one of the {bucket}"
-    current = world.stored_session(name).status
-    assert current == status, f"session {name} is {current}"
-    assert status in run.handler.target_statuses(), f"{run.name} does not take {status} sessions"
 
 
 @then(phrase('no error is recorded for session "{name:Name}"'))

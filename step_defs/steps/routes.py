@@ -13,6 +13,7 @@ from ai.backend.manager.data.session.types import SchedulingResult
 from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
 
 from support.bdd import given, then
+from support.evidence import worked_on
 from support.phrases import phrase
 from support.serving_world import ServingWorld
 from support.vocabulary import StateWord, code_state
@@ -100,6 +101,7 @@ async def route_moves_to(world: ServingWorld, route: str, state: StateWord) -> N
 
 @then(phrase('route "{route:Name}" stays {state:RouteState}'))
 async def route_stays(world: ServingWorld, route: str, state: StateWord) -> None:
+    worked_on(world, world.route(route), f"route {route!r}")
     await _assert_status(world, route, state)
 
 
@@ -117,6 +119,7 @@ async def routes_move_to(world: ServingWorld, routes: list[str], state: StateWor
 @then(phrase('routes {routes:Names} stay {state:RouteState}'))
 async def routes_stay(world: ServingWorld, routes: list[str], state: StateWord) -> None:
     for route in routes:
+        worked_on(world, world.route(route), f"route {route!r}")
         await _assert_status(world, route, state)
 
 
@@ -130,6 +133,7 @@ async def route_without_traffic(world: ServingWorld, route: str) -> None:
 
 @then(phrase('route "{route:Name}" still receives traffic'))
 async def route_with_traffic(world: ServingWorld, route: str) -> None:
+    worked_on(world, world.route(route), f"route {route!r}")
     row = await world.read.route(world.route(route))
     assert row["traffic_status"] == RouteTrafficStatus.ACTIVE and row["traffic_ratio"] > 0, (
         f"route {route!r} has traffic ratio {row['traffic_ratio']} and traffic status {row['traffic_status'].name}"
@@ -138,6 +142,7 @@ async def route_with_traffic(world: ServingWorld, route: str) -> None:
 
 @then(phrase('the traffic ratio of route "{route:Name}" is still {ratio:g}'))
 async def traffic_ratio_kept(world: ServingWorld, route: str, ratio: float) -> None:
+    worked_on(world, world.route(route), f"route {route!r}")
     row = await world.read.route(world.route(route))
     assert row["traffic_ratio"] == ratio, f"route {route!r} has traffic ratio {row['traffic_ratio']}"
 
@@ -211,6 +216,7 @@ async def route_history_error_code(world: ServingWorld, route: str, code: str) -
 
 @then(phrase('nothing is recorded in the route history of "{route:Name}"'))
 async def no_route_history(world: ServingWorld, route: str) -> None:
+    worked_on(world, world.route(route), f"route {route!r}")
     history = await world.read.route_history(world.route(route))
     assert not history, f"the route history of {route!r} holds {[str(h) for h in history]}"
 
@@ -246,6 +252,13 @@ def route_failure_detail(world: ServingWorld, route: str, detail: str) -> None:
     error = world.last_report.errors.get(world.route(route))
     assert error is not None, _reported(world, route)
     assert error.error_detail == detail, f"the failure of route {route!r} says {error.error_detail!r}"
+
+
+@then(phrase('the failure of route "{route:Name}" mentions "{detail:Name}"'))
+def route_failure_mentions(world: ServingWorld, route: str, detail: str) -> None:
+    error = world.last_report.errors.get(world.route(route))
+    assert error is not None, _reported(world, route)
+    assert detail in (error.error_detail or ""), f"the failure of route {route!r} says {error.error_detail!r}"
 
 
 @then(phrase('route "{route:Name}" is not reported'))

@@ -45,6 +45,20 @@ async def failure_says(world: SchedulerWorld, name: str, text: str) -> None:
     assert text in recorded, f"the failure recorded for {name} is {recorded!r}"
 
 
+@then(phrase('the scheduling failure recorded for session "{name:Name}" is "{text:Name}"'))
+async def failure_is(world: SchedulerWorld, name: str, text: str) -> None:
+    """The whole message the repository stores as the session's status info, word for word."""
+    recorded = await world.scheduling_failure(name)
+    assert recorded == text, f"the failure recorded for {name} is {recorded!r}"
+
+
+@then(phrase('the scheduling failure recorded for session "{name:Name}" is:'))
+async def failure_is_text(world: SchedulerWorld, name: str, docstring: str) -> None:
+    """The same, for a message of several lines, given as the step's text block."""
+    recorded = await world.scheduling_failure(name)
+    assert recorded == docstring, f"the failure recorded for {name} is {recorded!r}"
+
+
 @then(phrase('session "{name:Name}" is placed on an agent of its own or reported as a failure'))
 def dedicated_or_failed(world: SchedulerWorld, name: str) -> None:
     bucket, _ = find(world.last_run, world.names.session(name))

@@ -6,6 +6,7 @@ from ai.backend.common.types import SessionResult
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import then
+from support.evidence import worked_on
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader
 from support.phrases import phrase
@@ -24,6 +25,7 @@ async def session_is_now(world: CoordinatorWorld, name: str, status: SessionStat
 
 @then(phrase('session "{name:Name}" is still {status:SessionStatus}'))
 async def session_is_still(world: CoordinatorWorld, name: str, status: SessionStatus) -> None:
+    worked_on(world, world.names.session(name), f"session {name!r}")
     row = await _session(world, name)
     assert row["status"] == status, f"session {name} is {row['status'].name}, not {status.name}"
 

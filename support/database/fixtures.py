@@ -30,26 +30,29 @@ from ai.backend.manager.config.unified import DatabaseConfig
 from ai.backend.manager.models.utils import ExtendedAsyncSAEngine, connect_database
 
 from .schema import create_template, delete_script, drop, truncate_statement
-from .server import DatabaseUnavailable, PostgresServer
+from .server import DatabaseUnavailable, PostgresServer, server_version
 
 
 @dataclass
 class DatabaseTimings:
+    server: str | None = None  # which PostgreSQL, and where it came from
     server_start: float | None = None
     schema: float | None = None
     tables: int = 0
     resets: list[float] = field(default_factory=list)  # emptying the database, per scenario
 
-    def summary(self) -> str | None:
+    def summary(self) -> list[str]:
         if self.server_start is None:
-            return None
-        parts = [f"server started in {self.server_start:.2f} s", f"schema ({self.tables} tables) in {self.schema:.2f} s"]
+            return []
+        parts = [f"server started in {self.server_start:.2f} s"]
+        if self.schema is not None:
+            parts.append(f"schema ({self.tables} tables) in {self.schema:.2f} s")
         if self.resets:
             parts.append(
                 f"{len(self.resets)} scenarios on a clean database, reset in {statistics.median(self.resets) * 1000:.0f} ms"
                 f" (median; {sum(self.resets):.2f} s in all)"
             )
-        return "database tier: " + ", ".join(parts)
+        return [f"database tier: {self.server}", "database tier: " + ", ".join(parts)]
 
 
 TIMINGS = pytest.StashKey[DatabaseTimings]()
@@ -80,8 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    line = config.stash[TIMINGS].summary()
-    if line:
+    for line in config.stash[TIMINGS].summary():
         terminalreporter.write_line(line)
 
 
@@ -96,6 +98,7 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresCluster]:
     timings.server_start = time.perf_counter() - started
     template = f"bep1033_{os.getpid()}"
     try:
+        timings.server = server.describe(asyncio.run(server_version(server.admin_dsn)))
         started = time.perf_counter()
         timings.tables = asyncio.run(create_template(server.admin_dsn, server.url(template), template))
         timings.schema = time.perf_counter() - started

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from ai.backend.manager.models.image import ImageRow
 from ai.backend.manager.models.kernel import KernelRow
+from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
 from ai.backend.manager.models.endpoint import EndpointRow
 from ai.backend.manager.models.routing import RoutingRow
@@ -48,6 +50,27 @@ class DatabaseReader:
         if not rows:
             raise AssertionError(f"session {session_id} is not in the database")
         return dict(rows[0])
+
+    async def sessions(self) -> list[dict[str, Any]]:
+        """Every session row, oldest first."""
+        table = SessionRow.__table__
+        return [dict(r) for r in await self._all(sa.select(table).order_by(table.c.created_at, table.c.id))]
+
+    async def kernels_of(self, session_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The kernel rows of a session, in cluster order."""
+        table = KernelRow.__table__
+        statement = sa.select(table).where(table.c.session_id == session_id).order_by(table.c.cluster_idx)
+        return [dict(r) for r in await self._all(statement)]
+
+    async def image(self, image_id: uuid.UUID) -> dict[str, Any]:
+        rows = await self._all(sa.select(ImageRow.__table__).where(ImageRow.__table__.c.id == image_id))
+        if not rows:
+            raise AssertionError(f"image {image_id} is not in the database")
+        return dict(rows[0])
+
+    async def access_keys_of(self, user_id: uuid.UUID) -> list[str]:
+        table = KeyPairRow.__table__
+        return [r["access_key"] for r in await self._all(sa.select(table.c.access_key).where(table.c.user == user_id))]
 
     async def kernel(self, kernel_id: uuid.UUID) -> dict[str, Any]:
         rows = await self._all(sa.select(KernelRow.__table__).where(KernelRow.__table__.c.id == kernel_id))

@@ -197,9 +197,12 @@ class ScalingGroupForDomainRowFactory(RowFactory):
     domain = DEFAULT_DOMAIN
 
 
-def owner_rows(**scaling_group: Any) -> list[Row]:
+def owner_rows(**scaling_group: Any) -> list[Row | sa.Executable]:
     """Everything a session needs to belong to someone, in foreign-key order; ``scaling_group``
-    sets columns of the scaling group (its app proxy, its scheduler options)."""
+    sets columns of the scaling group (its app proxy, its scheduler options). The user's keypair is
+    its main keypair (``users.main_access_key``), as for every user the manager creates; the
+    keypair refers to the user, so the user row is written first and then pointed at it."""
+    users = UserRow.__table__
     return [
         DomainRowFactory(),
         ProjectResourcePolicyRowFactory(),
@@ -208,6 +211,7 @@ def owner_rows(**scaling_group: Any) -> list[Row]:
         KeyPairResourcePolicyRowFactory(),
         UserRowFactory(),
         KeyPairRowFactory(),
+        sa.update(users).where(users.c.uuid == DEFAULT_USER).values(main_access_key=DEFAULT_ACCESS_KEY),
         ScalingGroupRowFactory(**scaling_group),
         ScalingGroupForDomainRowFactory(),
     ]

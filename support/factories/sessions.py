@@ -61,6 +61,7 @@ from ai.backend.manager.models.network import NetworkType
 from ai.backend.manager.sokovan.data import SessionWithKernels
 
 from support.fakes.clock import EPOCH
+from support.fakes.config import KNOWN_SLOT_TYPES
 
 GiB = 1024**3
 DEFAULT_IMAGE = "cr.backend.ai/stable/python:3.13-ubuntu24.04"
@@ -106,9 +107,23 @@ def slots(cpu: float | int = 1, mem_gib: float | int = 1, gpu: float | int = 0) 
 GPU_REQUEST = slots(cpu=4, mem_gib=8, gpu=1)
 
 
+def reported_by_agent(requested: ResourceSlot) -> ResourceSlot:
+    """What a kernel occupies once its agent has started it: the agent's report of what it
+    allocated (``KernelCreationInfo.get_resource_allocations``). The agent drops the slot types a
+    request carries at 0 (its resource stage ignores those it does not have), so they are absent."""
+    return ResourceSlot({name: amount for name, amount in requested.items() if amount})
+
+
 def per_kernel(requested: ResourceSlot | None) -> ResourceSlot:
-    """Each kernel's request: the given slots (copied), or 1 CPU and 1 GiB."""
-    return ResourceSlot(requested) if requested else slots()
+    """Each kernel's request, shaped as production stores it: the given slots, or 1 CPU and 1 GiB,
+    plus every other slot type the installation knows at 0.
+
+    The scheduling controller builds a request with ``ResourceSlot.from_user_input(resources,
+    known_slot_types)``, which fills each known slot the user left out with 0; the zeros reach the
+    sessions and kernels rows and the scheduler (the dispersed agent selector counts them, see
+    ``count_unutilized_capabilities``). A slot type the installation does not know is refused here,
+    as the controller refuses it."""
+    return ResourceSlot.from_user_input(requested if requested else slots(), KNOWN_SLOT_TYPES)
 
 
 class SessionInfoFactory(factory.Factory):
@@ -269,7 +284,7 @@ class KernelInfoFactory(factory.Factory):
             agent=o.agent,
             agent_addr=f"tcp://{o.agent}:6001" if o.agent else None,
             container_id=o.container_id,
-            occupied_slots=per_kernel(o.requested) if o.agent else ResourceSlot(),
+            occupied_slots=reported_by_agent(per_kernel(o.requested)) if o.agent else ResourceSlot(),
             requested_slots=per_kernel(o.requested),
             occupied_shares={},
             attached_devices={},

@@ -28,8 +28,6 @@ from ai.backend.common.types import (
     ResourceSlot,
     SessionId,
     SessionTypes,
-    SlotName,
-    SlotTypes,
 )
 from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.data.kernel.types import KernelInfo, KernelListResult, KernelStatus
@@ -68,13 +66,8 @@ from ai.backend.manager.sokovan.data import (
 
 from .clock import FakeClock
 from .conditions import matches
+from .config import KNOWN_SLOT_TYPES
 from .strict import StrictDouble
-
-KNOWN_SLOT_TYPES: Mapping[SlotName, SlotTypes] = {
-    SlotName("cpu"): SlotTypes.COUNT,
-    SlotName("mem"): SlotTypes.BYTES,
-    SlotName("cuda.device"): SlotTypes.COUNT,
-}
 
 
 @dataclass

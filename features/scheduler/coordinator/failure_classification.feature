@@ -1,140 +1,301 @@
 @scheduler @coordinator @database
-Feature: Failure classification by the schedule coordinator
-  When a lifecycle handler reports a session as failed, the schedule coordinator decides what the
-  failure means, first match wins: the session gives up once it has failed 5 times in a row in
-  the same phase (SERVICE_MAX_RETRIES); it expires once its current streak of failures in that
-  phase is older than the time limit of its status (PREPARING 900 s, PULLING 900 s, CREATING
-  600 s; other statuses have none); otherwise it needs a retry. The coordinator then applies the
-  transition the handler declares for that outcome and records it in the session's scheduling
-  history, where identical consecutive failures are merged into one entry that counts them.
+Feature: Failure classification by the coordinators
+  When a handler reports a failure, its coordinator decides what the failure means, first match
+  wins: it gives up once the handler has failed 5 times in a row (SERVICE_MAX_RETRIES); it has
+  expired once that streak of failures started longer ago than the time limit of the current
+  state; otherwise it needs a retry. The coordinator then applies the transition the handler
+  declares for that outcome, if it declares one, and records it in the history, where identical
+  consecutive records are merged into one that counts them. The streak is read from the history
+  alone: its attempts and its start are those of the last history record when that record is the
+  same handler's, and otherwise the failure is a first one.
 
-  No production handler of 26.3.3 reaches these outcomes: none takes PREPARING, PULLING or CREATING
-  sessions, none declares a transition for a failure that needs a retry (so no attempts are ever
-  recorded), and the only one that reports failures at all, sweep-sessions, reports PENDING
-  sessions, which have no time limit. The scenarios therefore put a purpose-built handler,
-  "failing-probe", in the place of start-sessions, so that it runs in the start-sessions cycle:
-  it takes the sessions of one status and reports every one of them as failed. It declares: need
-  retry, the session stays in its status; expired, the session moves to TERMINATING; give up, the
-  session and its kernels go back to PENDING to be scheduled again. Everything else is the real
-  coordinator on the real scheduler repository and a PostgreSQL database.
+  The schedule coordinator (time limits: PREPARING 900 s, PULLING 900 s, CREATING 600 s) and the
+  deployment coordinator (DEPLOYING 1800 s, SCALING 1800 s) classify alike. What 26.3.3's own
+  handlers can reach is another matter: each rule below says what it is.
 
-  Background:
-    Given the scaling group "default"
-    And agent "a1" with 8 CPUs and 16 GiB
+  @deployment
+  Rule: The deployment coordinator classifies what the deployment handlers report
+    For a failure, reconcile-deployments (READY deployments) declares a move to SCALING whatever
+    the classification; destroying-deployments (DESTROYING) a move to DESTROYED; the three
+    deploying handlers (DEPLOYING, one cycle per deploying step) a move to the ROLLING_BACK step
+    when the failure has expired or gives up, and nothing when it needs a retry; check-pending,
+    check-replica and scaling declare nothing. A transition is recorded in the deployment history
+    and announced by a lifecycle notification that carries the classification.
 
-  @FC-001 @happy-path
-  Scenario: A first failure needs a retry: the session stays where it is and the attempt is recorded
-    Given a CREATING session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every CREATING session takes the place of start-sessions
-    When a failing-probe cycle runs
-    Then the cycle completes
-    And session "s1" is still CREATING
-    And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
-    And the last scheduling record of session "s1" counts 1 attempts
-    And kernel "k1" is now CREATING
-    And kernel "k1" is still placed on agent "a1"
-    And no agent is remembered as having failed session "s1"
-    And no scheduling event is broadcast for session "s1"
-    And no further cycle is requested
+    In 26.3.3, production reaches a failure that needs a retry, and nothing else. READY and
+    DESTROYING have no time limit, and a reconcile or destroying failure moves the deployment out
+    of the state its handler takes, so no streak goes beyond its first failure. DEPLOYING has a
+    limit, but a deploying handler's failure that needs a retry is recorded nowhere, so no streak
+    ever starts, and a deployment that keeps failing to deploy neither expires nor gives up. No
+    handler declares a transition for SCALING's limit. And every deploying cycle fails in 26.3.3:
+    both deployment strategies, rolling update and blue-green, raise "not yet implemented" when
+    the deploying handlers evaluate them.
 
-  Scenario Outline: A <status> session that failed <attempts> times, the first time <age> ago, needs a retry
-    Given a <status> session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every <status> session takes the place of start-sessions
-    And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
-    When a failing-probe cycle runs
-    Then session "s1" is still <status>
-    And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from <status> to <status>
-    And the last scheduling record of session "s1" counts <counted> attempts
-    And no scheduling event is broadcast for session "s1"
+    These scenarios run the real deployment coordinator, its handlers and the deployment
+    repository on PostgreSQL.
+
+    @FC-001 @happy-path
+    Scenario: A ready deployment's first failed reconciliation needs a retry: back to SCALING, recorded and announced
+      Reconciliation reports a deployment whose active routes do not match its target replica
+      count as failed. Nothing of reconcile-deployments is in the deployment's history, so the
+      failure is a first one, and READY has no time limit.
+
+      Given deployment "llama" is READY with 2 replicas
+      And deployment "llama" has route "r1" in RUNNING
+      When a reconcile-deployments cycle runs
+      Then deployment "llama" moves to SCALING
+      And the deployment history of "llama" records a NEED_RETRY of "reconcile-deployments" from READY to SCALING
+      And the deployment history of "llama" shows a single attempt of "reconcile-deployments"
+      And a lifecycle notification says deployment "llama" went from READY to SCALING with the result "need_retry"
+      And the next scaling-deployments cycle is requested
+
+    @FC-001 @error-case
+    Scenario: A deployment's first failure to deploy needs a retry: it is left as it is, with nothing recorded
+      The deploying handlers declare no transition for a failure that needs a retry: the
+      deployment stays where it is, and nothing is recorded or announced.
+
+      Given deployment "llama" is deploying a new revision by rolling update
+      When a deploying-provisioning cycle runs
+      Then deployment "llama" is reported as a failure with reason "Unexpected evaluation error"
+      And the manager logs that evaluating the rolling update of deployment "llama" failed with "Rolling update strategy is not yet implemented", once per cycle
+      And deployment "llama" is still deploying its new revision, at no deploying step
+      And nothing is recorded in the deployment history of "llama"
+      And no lifecycle notification is sent for deployment "llama"
+
+    @FC-002 @error-case @divergence @defect
+    Scenario: A deployment still failing to deploy past the 30-minute limit of DEPLOYING has expired: it rolls back
+      In 26.3.3: the deployment stays DEPLOYING, at no deploying step, with nothing recorded and
+      nothing announced. The coordinator times a failure from the first record of the handler's
+      streak in the deployment history (fetch_deployments_for_handler in
+      repositories/deployment/db_source/db_source.py), and the deploying handlers declare no
+      transition for a failure that needs a retry (sokovan/deployment/handlers/deploying.py), so
+      their failures are never recorded: the streak never starts, and the 30-minute limit of
+      DEPLOYING (sokovan/deployment/coordinator.py) never applies. Nothing keeps how long a
+      deployment has been deploying.
+
+      Risk: a deployment whose new revision cannot be deployed stays DEPLOYING for ever: it never rolls back, no one is notified, and every further revision is refused as already in progress.
+
+      Given deployment "llama" has been deploying a new revision by rolling update for 31 minutes
+      When a deploying-provisioning cycle runs
+      Then deployment "llama" is rolling back its new revision
+      And the deployment history of "llama" records an EXPIRED of "deploying-provisioning" from DEPLOYING to DEPLOYING
+      And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "expired"
+
+    @FC-002 @error-case @as-implemented
+    Scenario: A deployment failing to deploy 31 minutes after it started is still deploying, with nothing recorded
+      Given deployment "llama" has been deploying a new revision by rolling update for 31 minutes
+      When a deploying-provisioning cycle runs
+      Then deployment "llama" is reported as a failure with reason "Unexpected evaluation error"
+      And the manager logs that evaluating the rolling update of deployment "llama" failed with "Rolling update strategy is not yet implemented", once per cycle
+      And deployment "llama" is still deploying its new revision, at no deploying step
+      And nothing is recorded in the deployment history of "llama"
+      And no lifecycle notification is sent for deployment "llama"
+
+    @FC-002 @error-case @as-implemented
+    Scenario: A deployment failing to deploy in every cycle for 31 minutes is still deploying, with nothing recorded
+      The manager forces a deploying-provisioning cycle every 30 seconds. Each one fails, and none
+      leaves a trace for the next one to count or to time.
+
+      Given deployment "llama" is deploying a new revision by rolling update
+      When a deploying-provisioning cycle runs every 30 seconds for 31 minutes
+      Then the deploying-provisioning handler reported deployment "llama" as a failure with reason "Unexpected evaluation error" in each of its 63 cycles
+      And the manager logs that evaluating the rolling update of deployment "llama" failed with "Rolling update strategy is not yet implemented", once per cycle
+      And deployment "llama" is still deploying its new revision, at no deploying step
+      And nothing is recorded in the deployment history of "llama"
+      And no lifecycle notification is sent for deployment "llama"
+
+    @FC-003 @error-case @divergence @defect
+    Scenario: A deployment that failed to deploy 6 times in a row gives up: it rolls back
+      In 26.3.3: the deployment stays DEPLOYING, at no deploying step, with nothing recorded and
+      nothing announced. The coordinator counts a handler's failures in the deployment history
+      (fetch_deployments_for_handler in repositories/deployment/db_source/db_source.py), and the
+      deploying handlers declare no transition for a failure that needs a retry
+      (sokovan/deployment/handlers/deploying.py), so their failures are never recorded: every
+      failure is a first one, and the retry limit never applies.
+
+      Risk: a deployment whose new revision cannot be deployed stays DEPLOYING for ever: it never rolls back, no one is notified, and every further revision is refused as already in progress.
+
+      Given deployment "llama" is deploying a new revision by rolling update
+      When a deploying-provisioning cycle runs 6 times
+      Then deployment "llama" is rolling back its new revision
+      And the deployment history of "llama" records a GIVE_UP of "deploying-provisioning" from DEPLOYING to DEPLOYING
+      And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "give_up"
+
+    @FC-003 @error-case @as-implemented
+    Scenario: A deployment that failed to deploy 6 times in a row is still deploying, none of its failures counted
+      Given deployment "llama" is deploying a new revision by rolling update
+      When a deploying-provisioning cycle runs 6 times
+      Then the deploying-provisioning handler reported deployment "llama" as a failure with reason "Unexpected evaluation error" in each of its 6 cycles
+      And the manager logs that evaluating the rolling update of deployment "llama" failed with "Rolling update strategy is not yet implemented", once per cycle
+      And deployment "llama" is still deploying its new revision, at no deploying step
+      And nothing is recorded in the deployment history of "llama"
+      And no lifecycle notification is sent for deployment "llama"
+
+  @unreachable-input
+  Rule: The schedule coordinator's classification rules, checked with a purpose-built failing handler
+    No scheduler handler of 26.3.3 reaches these outcomes. The lifecycle handlers take PENDING
+    (schedule-sessions, sweep-sessions), SCHEDULED (check-precondition), PREPARED
+    (start-sessions), TERMINATING (terminate-sessions) and DEPRIORITIZING (deprioritize-sessions)
+    sessions: none takes PREPARING, PULLING or CREATING sessions, the only statuses with a time
+    limit; none declares a transition for a failure that needs a retry, so no attempt is ever
+    recorded; and the only one that reports failures at all, sweep-sessions, reports PENDING
+    sessions. The promotions and kernel handlers classify nothing.
+
+    The scenarios therefore put a purpose-built handler, "failing-probe", in the place of
+    start-sessions, so that it runs in the start-sessions cycle: it takes the sessions of one
+    status and reports every one of them as failed. It declares: need retry, the session stays in
+    its status; expired, the session moves to TERMINATING; give up, the session and its kernels go
+    back to PENDING to be scheduled again. Everything else is the real coordinator on the real
+    scheduler repository and a PostgreSQL database. They check the coordinator's rules, not what
+    production does.
+
+    Background:
+      Given the scaling group "default"
+      And agent "a1" with 8 CPUs and 16 GiB
+
+    @FC-001 @happy-path
+    Scenario: A first failure needs a retry: the session stays where it is and the attempt is recorded
+      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
+      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
+      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
+      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
+
+      Given a CREATING session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every CREATING session takes the place of start-sessions
+      When a failing-probe cycle runs
+      Then the cycle completes
+      And session "s1" is still CREATING
+      And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
+      And the last scheduling record of session "s1" counts 1 attempts
+      And kernel "k1" is now CREATING
+      And kernel "k1" is still placed on agent "a1"
+      And no agent is remembered as having failed session "s1"
+      And no scheduling event is broadcast for session "s1"
+      And no further cycle is requested
+
+    Scenario Outline: A <status> session that failed <attempts> times, the first time <age> ago, needs a retry
+      Unreachable in 26.3.3: no scheduler handler takes PREPARING, PULLING, CREATING or RUNNING
+      sessions, and none declares a need-retry transition (start-sessions takes PREPARED sessions
+      but records none of their failures that need a retry), so no streak of failures is ever
+      recorded for a handler to continue.
+
+      Given a <status> session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every <status> session takes the place of start-sessions
+      And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
+      When a failing-probe cycle runs
+      Then session "s1" is still <status>
+      And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from <status> to <status>
+      And the last scheduling record of session "s1" counts <counted> attempts
+      And no scheduling event is broadcast for session "s1"
+
+      @FC-001 @edge-case
+      Examples: one failure short of the retry limit
+        | status   | attempts | age       | counted |
+        | CREATING | 4        | 1 minute  | 5       |
+
+      @FC-001 @edge-case
+      Examples: at or one second short of the time limit of the status
+        | status    | attempts | age         | counted |
+        | CREATING  | 1        | 599 seconds | 2       |
+        | CREATING  | 1        | 600 seconds | 2       |
+        | PREPARING | 1        | 899 seconds | 2       |
+        | PREPARING | 1        | 900 seconds | 2       |
+        | PULLING   | 1        | 899 seconds | 2       |
+        | PULLING   | 1        | 900 seconds | 2       |
+
+      @FC-001 @edge-case
+      Examples: a status without a time limit, long past any limit
+        | status   | attempts | age     | counted |
+        | RUNNING  | 4        | 2 hours | 5       |
+        | PREPARED | 4        | 2 hours | 5       |
 
     @FC-001 @edge-case
-    Examples: one failure short of the retry limit
-      | status   | attempts | age       | counted |
-      | CREATING | 4        | 1 minute  | 5       |
+    Scenario: Failures recorded in another phase do not count: the failure is a first one
+      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
+      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
+      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
+      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
 
-    @FC-001 @edge-case
-    Examples: at or one second short of the time limit of the status
-      | status    | attempts | age         | counted |
-      | CREATING  | 1        | 599 seconds | 2       |
-      | CREATING  | 1        | 600 seconds | 2       |
-      | PREPARING | 1        | 899 seconds | 2       |
-      | PREPARING | 1        | 900 seconds | 2       |
-      | PULLING   | 1        | 899 seconds | 2       |
-      | PULLING   | 1        | 900 seconds | 2       |
+      Given a CREATING session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every CREATING session takes the place of start-sessions
+      And session "s1" last failed in phase "start-sessions" 5 times in a row, the first time 20 minutes ago
+      When a failing-probe cycle runs
+      Then session "s1" is still CREATING
+      And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
+      And the last scheduling record of session "s1" counts 1 attempts
 
-    @FC-001 @edge-case
-    Examples: a status without a time limit, long past any limit
-      | status   | attempts | age     | counted |
-      | RUNNING  | 4        | 2 hours | 5       |
-      | PREPARED | 4        | 2 hours | 5       |
+    Scenario Outline: A <status> session failing for <age> has expired
+      Unreachable in 26.3.3: no scheduler handler takes PREPARING, PULLING, CREATING or RUNNING
+      sessions, and none declares a need-retry transition (start-sessions takes PREPARED sessions
+      but records none of their failures that need a retry), so no streak of failures is ever
+      recorded for a handler to continue.
 
-  @FC-001 @edge-case
-  Scenario: Failures recorded in another phase do not count: the failure is a first one
-    Given a CREATING session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every CREATING session takes the place of start-sessions
-    And session "s1" last failed in phase "start-sessions" 5 times in a row, the first time 20 minutes ago
-    When a failing-probe cycle runs
-    Then session "s1" is still CREATING
-    And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
-    And the last scheduling record of session "s1" counts 1 attempts
+      Given a <status> session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every <status> session takes the place of start-sessions
+      And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
+      When a failing-probe cycle runs
+      Then session "s1" is now TERMINATING
+      And the scheduling history of session "s1" ends with "failing-probe" EXPIRED from <status> to TERMINATING
+      And kernel "k1" is now <status>
+      And kernel "k1" is still placed on agent "a1"
+      And the next terminate-sessions cycle is requested
+      And no scheduling event is broadcast for session "s1"
 
-  Scenario Outline: A <status> session failing for <age> has expired
-    Given a <status> session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every <status> session takes the place of start-sessions
-    And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
-    When a failing-probe cycle runs
-    Then session "s1" is now TERMINATING
-    And the scheduling history of session "s1" ends with "failing-probe" EXPIRED from <status> to TERMINATING
-    And kernel "k1" is now <status>
-    And kernel "k1" is still placed on agent "a1"
-    And the next terminate-sessions cycle is requested
-    And no scheduling event is broadcast for session "s1"
+      @FC-002 @edge-case
+      Examples: one second past the time limit of the status
+        | status    | attempts | age         |
+        | CREATING  | 1        | 601 seconds |
+        | PREPARING | 1        | 901 seconds |
+        | PULLING   | 1        | 901 seconds |
 
-    @FC-002 @edge-case
-    Examples: one second past the time limit of the status
-      | status    | attempts | age         |
-      | CREATING  | 1        | 601 seconds |
-      | PREPARING | 1        | 901 seconds |
-      | PULLING   | 1        | 901 seconds |
+      @FC-002 @happy-path
+      Examples: long past the time limit, one failure short of the retry limit
+        | status   | attempts | age        |
+        | CREATING | 4        | 20 minutes |
 
-    @FC-002 @happy-path
-    Examples: long past the time limit, one failure short of the retry limit
-      | status   | attempts | age        |
-      | CREATING | 4        | 20 minutes |
+    Scenario Outline: A session that failed <attempts> times in a row, the first time <age> ago, gives up
+      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
+      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
+      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
+      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
 
-  Scenario Outline: A session that failed <attempts> times in a row, the first time <age> ago, gives up
-    Given a CREATING session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every CREATING session takes the place of start-sessions
-    And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
-    When a failing-probe cycle runs
-    Then session "s1" is now PENDING
-    And the scheduling history of session "s1" ends with "failing-probe" GIVE_UP from CREATING to PENDING
-    And kernel "k1" is now PENDING
-    And kernel "k1" is placed on no agent
-    And agent "a1" is remembered as having failed session "s1"
-    And the next schedule-sessions cycle is requested
-    And no scheduling event is broadcast for session "s1"
+      Given a CREATING session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every CREATING session takes the place of start-sessions
+      And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
+      When a failing-probe cycle runs
+      Then session "s1" is now PENDING
+      And the scheduling history of session "s1" ends with "failing-probe" GIVE_UP from CREATING to PENDING
+      And kernel "k1" is now PENDING
+      And kernel "k1" is placed on no agent
+      And agent "a1" is remembered as having failed session "s1"
+      And the next schedule-sessions cycle is requested
+      And no scheduling event is broadcast for session "s1"
 
-    @FC-003 @edge-case
-    Examples: at the retry limit
-      | attempts | age      |
-      | 5        | 1 minute |
+      @FC-003 @edge-case
+      Examples: at the retry limit
+        | attempts | age      |
+        | 5        | 1 minute |
 
-    @FC-003 @edge-case
-    Examples: at the retry limit and past the time limit: giving up wins over expiring
-      | attempts | age        |
-      | 5        | 20 minutes |
+      @FC-003 @edge-case
+      Examples: at the retry limit and past the time limit: giving up wins over expiring
+        | attempts | age        |
+        | 5        | 20 minutes |
 
-  @FC-003 @happy-path
-  Scenario: Consecutive failures add up in the scheduling history until the sixth one gives up
-    Given a CREATING session "s1" with kernel "k1" on agent "a1"
-    And a handler that fails every CREATING session takes the place of start-sessions
-    When a failing-probe cycle runs 5 times
-    Then session "s1" is still CREATING
-    And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
-    And the last scheduling record of session "s1" counts 5 attempts
-    When a failing-probe cycle runs
-    Then session "s1" is now PENDING
-    And the scheduling history of session "s1" ends with "failing-probe" GIVE_UP from CREATING to PENDING
-    And kernel "k1" is now PENDING
-    And agent "a1" is remembered as having failed session "s1"
+    @FC-003 @happy-path
+    Scenario: Consecutive failures add up in the scheduling history until the sixth one gives up
+      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
+      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
+      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
+      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
+
+      Given a CREATING session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every CREATING session takes the place of start-sessions
+      When a failing-probe cycle runs 5 times
+      Then session "s1" is still CREATING
+      And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from CREATING to CREATING
+      And the last scheduling record of session "s1" counts 5 attempts
+      When a failing-probe cycle runs
+      Then session "s1" is now PENDING
+      And the scheduling history of session "s1" ends with "failing-probe" GIVE_UP from CREATING to PENDING
+      And kernel "k1" is now PENDING
+      And agent "a1" is remembered as having failed session "s1"

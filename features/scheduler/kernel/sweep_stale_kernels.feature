@@ -45,14 +45,6 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
       | is no longer reported |
       | was never reported    |
 
-  @SK-002 @happy-path
-  Scenario: A kernel whose presence is reported is left running
-    Given a RUNNING kernel "k1" on agent "a1"
-    When the sweep-stale-kernels handler runs
-    Then kernel "k1" is reported as alive
-    And kernel "k1" stays RUNNING
-    And agent "a1" is not asked whether it runs kernel "k1"
-
   @SK-003 @error-case @divergence
   Scenario: A kernel on a lost agent moves to TERMINATING
     In 26.3.3: the agent's LOST status is never consulted; a stale kernel is declared dead only
@@ -65,33 +57,41 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
     When the sweep-stale-kernels handler runs
     Then kernel "k1" moves to TERMINATING
 
-  @SK-003 @error-case @as-implemented
-  Scenario: A stale kernel on a lost agent is kept RUNNING because the agent cannot confirm it is gone
-    Given a RUNNING kernel "k1" on agent "a1"
+  @SK-003 @error-case @as-implemented @database
+  Scenario: In the database, a stale kernel on a lost agent is kept RUNNING because the agent cannot confirm it is gone
+    The scaling group keeps an alive agent, "a2": a cycle only visits the scaling groups the
+    database shows with at least one alive agent open to scheduling.
+
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a RUNNING kernel "k1" on agent "a1"
     And the presence of kernel "k1" is no longer reported
     And agent "a1" is lost
-    When the sweep-stale-kernels handler runs
+    When a sweep-stale-kernels cycle runs
     Then agent "a1" is asked whether it runs kernel "k1", and the request fails
     And kernel "k1" is reported as alive
-    And kernel "k1" stays RUNNING
+    And kernel "k1" is still RUNNING
 
-  @SK-004 @edge-case @divergence @absent-in-code
-  Scenario: A RUNNING kernel without a container moves to TERMINATED
-    In 26.3.3: the container is never looked at; a kernel whose presence is reported is alive and
-    stays RUNNING with or without a container.
+  @SK-004 @edge-case @divergence @absent-in-code @database
+  Scenario: In the database, a RUNNING kernel without a container moves to TERMINATED
+    The kernel's row has no container ID. The sweep runs as the coordinator runs it, which writes
+    the handler's verdict into the kernels table.
+
+    In 26.3.3: the container is never looked at; a kernel whose presence is reported is alive,
+    and its row stays RUNNING with or without a container.
 
     Given a RUNNING kernel "k1" on agent "a1"
     And kernel "k1" has no container
-    When the sweep-stale-kernels handler runs
-    Then kernel "k1" moves to TERMINATED
+    When a sweep-stale-kernels cycle runs
+    Then kernel "k1" is now TERMINATED
 
-  @SK-004 @edge-case @as-implemented
-  Scenario: A RUNNING kernel without a container is judged by its presence alone and stays RUNNING
+  @SK-004 @edge-case @as-implemented @database
+  Scenario: In the database, a RUNNING kernel without a container is judged by its presence alone and stays RUNNING
     Given a RUNNING kernel "k1" on agent "a1"
     And kernel "k1" has no container
-    When the sweep-stale-kernels handler runs
+    When a sweep-stale-kernels cycle runs
     Then kernel "k1" is reported as alive
-    And kernel "k1" stays RUNNING
+    And kernel "k1" is still RUNNING
+    And agent "a1" is not asked whether it runs kernel "k1"
 
   @SK-001 @error-case @as-implemented @database
   Scenario: In the database, a kernel that is no longer reported present and that its agent no longer runs is TERMINATED

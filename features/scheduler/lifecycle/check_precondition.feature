@@ -29,40 +29,6 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     And session "s1" moves to PREPARING
     And agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
 
-  @CP-002 @error-case @divergence
-  Scenario: A session whose user has used up the quota fails with "quota-exceeded"
-    The quota is checked by the provisioner's resource-limit validators while the
-    schedule-sessions handler places the session, not by check-precondition; this scenario
-    drives that handler with the real provisioner.
-
-    In 26.3.3: a session over its quota is not a failure; the schedule-sessions handler skips it
-    ("not-scheduled-this-cycle"), it stays PENDING, and the failure recorded for it reads "Your
-    main-keypair resource quota is exceeded. (...)". No "quota-exceeded" reason exists.
-
-    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
-    And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 4 CPUs and 8 GiB are in use
-    When the schedule-sessions handler runs
-    Then session "s1" is reported as a failure with status info "quota-exceeded"
-
-  @CP-002 @error-case @as-implemented
-  Scenario Outline: A session over its <scope> quota stays pending with the quota failure recorded
-    The quota is checked by the provisioner's resource-limit validators while the
-    schedule-sessions handler places the session; this scenario drives that handler with the
-    real provisioner.
-
-    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
-    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
-    When the schedule-sessions handler runs
-    Then session "s1" is reported as skipped with reason "not-scheduled-this-cycle"
-    And the scheduling failure recorded for session "s1" says "<failure>"
-
-    Examples:
-      | scope   | failure                                       |
-      | keypair | Your keypair resource quota is exceeded.      |
-      | user    | Your main-keypair resource quota is exceeded. |
-      | project | Your group resource quota is exceeded.        |
-      | domain  | Your domain resource quota is exceeded.       |
-
   @CP-003 @error-case @divergence @absent-in-code
   Scenario: A session from a deactivated domain fails its preconditions
     In 26.3.3: nothing in the scheduler reads whether a domain is active; the session passes
@@ -118,12 +84,32 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     When the check-precondition handler runs
     Then session "s1" is reported as a success with reason "passed-preconditions"
 
-  @CP-006 @edge-case
+  @CP-006 @edge-case @unreachable-input
   Scenario: With no scheduled session the handler reports nothing and contacts no agent
+    Unreachable in 26.3.3: the schedule coordinator never calls a lifecycle handler with no
+    session. When its query finds no session for the handler in a scaling group, it returns before
+    calling the handler (sokovan/scheduler/coordinator.py, _process_scaling_group). The next
+    scenario is what production does with nothing to check.
+
     Given a PENDING session "waiting"
     When the check-precondition handler runs
     Then the handler reports no session
     And no agent is contacted
+
+  @CP-006 @edge-case @database
+  Scenario: A check-precondition cycle that finds no scheduled session does not call the handler
+    The coordinator looks for SCHEDULED sessions in each scaling group open to scheduling, finds
+    none, and goes on without calling the handler: nothing is written, no agent is asked for an
+    image, and no further cycle is requested.
+
+    Given a PENDING session "waiting"
+    When a check-precondition cycle runs
+    Then the cycle completes
+    And the check-precondition handler is given nothing to do
+    And no agent is contacted
+    And session "waiting" is still PENDING
+    And nothing is recorded in the scheduling history of session "waiting"
+    And no further cycle is requested
 
   @CP-007 @edge-case @divergence
   Scenario: Among several sessions, those that fail a condition are failures and the others successes
@@ -158,15 +144,78 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     And the scheduling history of session "s1" ends with "check-precondition" SUCCESS from SCHEDULED to PREPARING
     And a PREPARING scheduling event is broadcast for session "s1" with reason "passed-preconditions"
 
-  @CP-002 @error-case @as-implemented @database
-  Scenario: In the database, a session over its keypair quota stays pending with the quota failure recorded
-    The limit and what the keypair already uses are read from the database by the scheduler
-    repository: the limit from the keypair's resource policy, the use from what the keypair's
-    running kernels hold.
+  @CP-002 @error-case @divergence @database
+  Scenario: In the database, a session whose user has used up the quota fails with "quota-exceeded"
+    The quota is checked by the provisioner's resource-limit validators while the
+    schedule-sessions cycle places the session, not by check-precondition; this scenario runs
+    that cycle with the real provisioner and scheduler repository.
+
+    In 26.3.3: a session over its quota is not a failure; the schedule-sessions handler skips it
+    ("not-scheduled-this-cycle"), it stays PENDING, and its status info is the validators'
+    message. A user's quota is the resource policy of the user's main keypair, so a session
+    started with that keypair is over its keypair quota too, and the message reads "Multiple
+    validation errors occurred. (...)", naming both. No "quota-exceeded" reason exists.
 
     Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
-    And the keypair of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 4 CPUs and 8 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is reported as a failure with status info "quota-exceeded"
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario Outline: In the database, a session over its <scope> quota stays pending with the quota failure recorded
+    The quota is checked by the provisioner's resource-limit validators while the
+    schedule-sessions cycle places the session. The scheduler repository reads the limit from
+    the database, from the <scope>'s own total resource slots, and what the <scope> already uses
+    from what its running kernels hold. The recorded failure is the validator's message under
+    its error's title, word for word, amounts printed as 26.3.3 prints them.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
     When a schedule-sessions cycle runs
     Then session "s1" is still PENDING
     And session "s1" is not assigned to any agent
-    And the scheduling failure recorded for session "s1" says "Your keypair resource quota is exceeded."
+    And the scheduling failure recorded for session "s1" is "<failure>"
+
+    Examples:
+      | scope   | failure |
+      | project | Group resource quota exceeded. (Your group resource quota is exceeded. (limit: cpu=4 mem=8589934592 cuda.device=Infinity, current: {'cuda.device': Decimal('0.000000'), 'cpu': Decimal('3.000000'), 'mem': Decimal('1073741824.000000')}, requested: {'cpu': Decimal('2'), 'mem': Decimal('2147483648'), 'cuda.device': Decimal('0')})) |
+      | domain  | Domain resource quota exceeded. (Your domain resource quota is exceeded. (limit: cpu=4 mem=8589934592 cuda.device=Infinity, current: {'cuda.device': Decimal('0.000000'), 'cpu': Decimal('3.000000'), 'mem': Decimal('1073741824.000000')}, requested: {'cpu': Decimal('2'), 'mem': Decimal('2147483648'), 'cuda.device': Decimal('0')})) |
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario Outline: In the database, a session over its <scope> quota, started with its user's main keypair, is over both the keypair and the user quota
+    The scheduler repository reads a user's limit from the resource policy of the user's main
+    keypair (the user's main access key); a user has no limit of its own. A session started with
+    that keypair, as a user's sessions usually are, is held to one policy twice: by the keypair
+    validator (against what the keypair's running kernels hold) and by the user validator
+    (against what all the user's running kernels hold). Both fail, and the recorded failure
+    lists both.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" is:
+      """
+      Multiple validation errors occurred. (Multiple validation errors occurred:
+        1. KeypairResourceQuotaExceeded: Keypair resource quota exceeded. (Your keypair resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity))
+        2. UserResourceQuotaExceeded: User resource quota exceeded. (Your main-keypair resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity)))
+      """
+
+    Examples:
+      | scope   |
+      | keypair |
+      | user    |
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario: In the database, a session started with another keypair of its user is held to the quota of the user's main keypair
+    The session's own keypair has a resource policy of its own, without limits; the user's
+    main keypair's policy caps the user at 4 CPUs and 8 GiB. Only the user validator fails.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And session "s1" is started with a keypair of its user other than the user's main keypair
+    And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" is "User resource quota exceeded. (Your main-keypair resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity))"

@@ -1,16 +1,28 @@
 @scheduler @lifecycle
 Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLifecycleHandler)
-  A PENDING session that exhausts its scheduling retries is moved to DEPRIORITIZING. This handler
-  lowers the priority of those sessions by 10 and sends them back to PENDING, so they are
-  scheduled again behind the others instead of being cancelled. The priority itself is changed
-  by the repository in the database, which never goes below the lowest priority (0); the
-  scenarios here check what the handler asks of it, and the database tier checks the result.
+  This handler takes DEPRIORITIZING sessions, lowers their priority by 10 and sends them back to
+  PENDING, so that they are scheduled again behind the others instead of being cancelled. The
+  priority itself is changed by the repository in the database, which never goes below the
+  lowest priority (0); the scenarios here check what the handler asks of it, and the database
+  tier checks the result.
+
+  In 26.3.3 the handler is fed by nothing. DEPRIORITIZING is meant for a PENDING session that
+  gives up scheduling: schedule-sessions declares that move for a failure that gives up, but it
+  never reports a failure (a session it cannot place is reported as skipped), and no other
+  handler or API sets DEPRIORITIZING. Nor does anything run this handler: the manager's timers
+  (the schedule coordinator's create_task_specs) have none for the deprioritize cycle, so no
+  cycle of it is forced, and the cycle marks that would request one are never read. Every
+  scenario here therefore runs on an input production never produces.
 
   Background:
     Given the scaling group "default"
 
-  @DP-001 @happy-path
+  @DP-001 @happy-path @unreachable-input
   Scenario: A deprioritizing session returns to PENDING with its priority lowered by 10
+    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
+    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
+    taken, and the manager's timers have none for the deprioritize cycle.
+
     Given a DEPRIORITIZING session "s1" with priority 20
     When the deprioritize-sessions handler runs
     Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
@@ -26,26 +38,39 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
     When the deprioritize-sessions handler runs
     Then session "s1" moves to CANCELLED
 
-  @DP-002 @edge-case @as-implemented
+  @DP-002 @edge-case @as-implemented @unreachable-input
   Scenario: A session already at the lowest priority returns to PENDING, its priority kept at the floor
+    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
+    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
+    taken, and the manager's timers have none for the deprioritize cycle.
+
     Given a DEPRIORITIZING session "s1" with priority 0
     When the deprioritize-sessions handler runs
     Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
     And session "s1" moves to PENDING
     And the priority of session "s1" is to be lowered by 10, to no less than 0
 
-  @DP-003 @edge-case
+  @DP-003 @edge-case @unreachable-input
   Scenario: With no deprioritizing session the handler reports nothing and changes no priority
+    Unreachable in 26.3.3: the schedule coordinator never calls a lifecycle handler with no
+    session. When its query finds no session for the handler in a scaling group, it returns before
+    calling the handler (sokovan/scheduler/coordinator.py, _process_scaling_group); and no
+    deprioritize cycle ever runs, as the manager's timers have none for it.
+
     Given a PENDING session "waiting" with priority 20
     When the deprioritize-sessions handler runs
     Then the handler reports no session
     And no session priority is to be changed
 
-  @database
+  @database @unreachable-input
   Scenario Outline: In the database, a deprioritizing session with priority <before> is back to PENDING with priority <after>
     The new priority is computed by the scheduler repository's update in the database, which
     lowers it by 10 but never below the lowest priority (0). (A cycle only visits the scaling
     groups that have an alive agent open to scheduling, hence agent "a1".)
+
+    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
+    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
+    taken, and the manager's timers have none for the deprioritize cycle.
 
     Given agent "a1" with 8 CPUs and 16 GiB
     And a DEPRIORITIZING session "s1" with priority <before>
@@ -66,3 +91,23 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
       | before | after |
       | 5      | 0     |
       | 0      | 0     |
+
+  @DP-003 @edge-case @database @unreachable-input
+  Scenario: A deprioritize-sessions cycle that finds no deprioritizing session does not call the handler
+    What the coordinator does with an empty input: it looks for DEPRIORITIZING sessions in each
+    scaling group open to scheduling, finds none, and goes on without calling the handler. The
+    handler is never given an empty list.
+
+    Unreachable in 26.3.3: no deprioritize cycle ever runs. The manager's timers (the schedule
+    coordinator's create_task_specs) have none for it, and nothing else starts one.
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING session "waiting" with priority 20
+    When a deprioritize-sessions cycle runs
+    Then the cycle completes
+    And the deprioritize-sessions handler is given nothing to do
+    And session "waiting" is still PENDING
+    And the priority of session "waiting" is now 20
+    And nothing is recorded in the scheduling history of session "waiting"
+    And no scheduling event is broadcast for session "waiting"
+    And no further cycle is requested

@@ -100,18 +100,28 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
       | multi-node  | 3 CPUs | 2 agents  |
 
   @SS-007 @happy-path
-  Scenario: A GPU session and a CPU session each land on an agent that fits them
-    The agents are chosen by the provisioner's agent selector: an agent fits when its free slots
-    cover the request; there is no rule specific to GPUs beyond that.
+  Scenario Outline: A GPU session lands on the GPU agent, and a CPU session keeps off it although it has more room (<order>)
+    The agents are chosen by the provisioner's dispersed agent selector. An agent fits when its
+    free slots cover the request. Among the agents that fit, the selector prefers the agent with
+    the fewest free resource types that the session asks none of (a request carries every slot
+    type the installation knows, 0 for those it does not use), and only then the agent with the
+    most free resources. So the CPU session "notebook" goes to "cpu1", although "gpu1" still has
+    more free CPUs and memory after taking "train": a free GPU is a resource it would leave idle.
+    The outcome does not depend on the order in which the agents are listed.
 
-    Given agent "gpu1" with 8 CPUs, 32 GiB and 2 GPUs
-    And agent "cpu1" with 8 CPUs and 32 GiB
+    Given agent "<first>" with <first capacity>
+    And agent "<second>" with <second capacity>
     And a PENDING session "train" requesting 4 CPUs, 8 GiB and 1 GPU
     And a PENDING session "notebook" requesting 4 CPUs and 8 GiB
     When the schedule-sessions handler runs
     Then sessions "train" and "notebook" are reported as successes
     And session "train" is assigned to agent "gpu1"
     And session "notebook" is assigned to agent "cpu1"
+
+    Examples:
+      | order                  | first | first capacity             | second | second capacity            |
+      | GPU agent listed first | gpu1  | 16 CPUs, 64 GiB and 2 GPUs | cpu1   | 8 CPUs and 32 GiB          |
+      | CPU agent listed first | cpu1  | 8 CPUs and 32 GiB          | gpu1   | 16 CPUs, 64 GiB and 2 GPUs |
 
   @SS-008 @happy-path
   Scenario: When only one of two sessions fits, the higher-priority one gets the room
@@ -147,18 +157,25 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And session "low" is reported as skipped with reason "not-scheduled-this-cycle"
 
   @SS-009 @edge-case
-  Scenario Outline: A batch session reserved for a later time is not placed before then
-    The reservation is checked by the provisioner's reserved-batch validator.
+  Scenario: A batch session reserved for a later time is not placed before then, and the wait is recorded
+    The reservation is checked by the provisioner's reserved-batch validator, which compares the
+    session's start time with the current time. Its failure, "Before start time" under the
+    generic title of a validation failure, is what the scheduler records for the session.
 
     Given agent "a1" with 8 CPUs and 16 GiB
-    And a PENDING batch session "nightly" reserved to start <when>
+    And a PENDING batch session "nightly" reserved to start in 1 minute
     When the schedule-sessions handler runs
-    Then session "nightly" is <outcome>
+    Then session "nightly" is reported as skipped with reason "not-scheduled-this-cycle"
+    And the scheduling failure recorded for session "nightly" is "Scheduling validation failed. (Before start time)"
+    And session "nightly" is not assigned to any agent
 
-    Examples:
-      | when           | outcome                                                     |
-      | in 1 minute    | reported as skipped with reason "not-scheduled-this-cycle" |
-      | 1 minute ago   | reported as a success                                       |
+  @SS-009 @edge-case
+  Scenario: A batch session whose reserved start time has passed is placed
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING batch session "nightly" reserved to start 1 minute ago
+    When the schedule-sessions handler runs
+    Then session "nightly" is reported as a success
+    And session "nightly" is assigned to agent "a1"
 
   @SS-010 @edge-case @divergence @absent-in-code
   Scenario: A private session gets an agent of its own or fails
@@ -180,6 +197,15 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     When the schedule-sessions handler runs
     Then session "sftp" is reported as a success
     And session "sftp" is assigned to agent "a1"
+
+  @SS-009 @edge-case @database
+  Scenario: In the database, a batch session reserved for a later time stays pending, the wait recorded as its status info
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING batch session "nightly" reserved to start in 1 minute
+    When a schedule-sessions cycle runs
+    Then session "nightly" is still PENDING
+    And session "nightly" is not assigned to any agent
+    And the scheduling failure recorded for session "nightly" is "Scheduling validation failed. (Before start time)"
 
   @SS-001 @happy-path @database
   Scenario: In the database, a pending session is placed on the agent whose running containers leave room for it

@@ -37,14 +37,21 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     When the terminate-sessions handler runs
     Then session "s1" is reported as a success
 
-  @TS-002 @error-case @as-implemented
-  Scenario: A session whose agent is lost stays terminating after a failed destroy request
-    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+  @TS-002 @error-case @as-implemented @database
+  Scenario: In the database, a session whose agent is lost stays terminating after a failed destroy request, and the next cycle tries again
+    The scaling group keeps an alive agent, "a2", so the cycles visit it (see the scenario below
+    for a scaling group left without one).
+
+    Given agent "a2" with 8 CPUs and 16 GiB
+    And a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And agent "a1" is lost
-    When the terminate-sessions handler runs
+    When a terminate-sessions cycle runs
     Then agent "a1" is asked to destroy kernel "k1", and the request fails
     And the handler reports no session
-    And session "s1" is still TERMINATING, so the next termination cycle takes it again
+    And session "s1" is still TERMINATING
+    When a terminate-sessions cycle runs
+    Then agent "a1" has been asked 2 times to destroy its kernel of session "s1", and every request failed
+    And session "s1" is still TERMINATING
 
   @TS-003 @edge-case @divergence
   Scenario: A kernel without a container is terminated by a database update only
@@ -74,18 +81,24 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     Then no agent is contacted
     And the handler reports no session
 
-  @TS-004 @error-case
-  Scenario: When some kernels fail to be destroyed, the others are still destroyed and the failed ones await a retry
-    The retry is the next termination cycle: the session stays TERMINATING, and that cycle sends
-    the destroy request again for every kernel of the session.
+  @TS-004 @error-case @database
+  Scenario: In the database, when some kernels fail to be destroyed, the others are still destroyed and the failed ones are retried by the next cycle
+    The retry is the next termination cycle: the handler reports nothing, so the session's row
+    stays TERMINATING, and the next cycle takes the session again and sends the destroy request
+    again for every kernel of the session, including the one whose agent carried out the first
+    request (until that agent reports the kernel terminated, nothing records it as gone).
 
     Given agent "a2" with 8 CPUs and 16 GiB
     And a TERMINATING multi-node session "s1" with kernels on agents "a1" and "a2"
     And agent "a2" fails to destroy kernels
-    When the terminate-sessions handler runs
+    When a terminate-sessions cycle runs
     Then agent "a1" is asked to destroy 1 kernel of session "s1"
     And agent "a2" is asked to destroy 1 kernel of session "s1", and the request fails
-    And session "s1" is still TERMINATING, so the next termination cycle takes it again
+    And session "s1" is still TERMINATING
+    When a terminate-sessions cycle runs
+    Then agent "a2" has been asked 2 times to destroy its kernel of session "s1", and every request failed
+    And agent "a1" has been asked 2 times to destroy its kernel of session "s1"
+    And session "s1" is still TERMINATING
 
   @TS-005 @happy-path
   Scenario: Every kernel of a cluster session is destroyed
