@@ -8,6 +8,7 @@
 #   make browser-check   open the published pages in headless Chromium and check them
 #   make break-check     break each Sokovan handler in turn; list scenarios that still pass
 #
+# JOBS=1 runs the scenarios in one process (default: one worker per core).
 # TAGS selects scenarios by their Gherkin tags (pytest marker expression, '@' optional):
 #   make test TAGS="CP-002 or @divergence"
 #
@@ -29,10 +30,14 @@ REPORTS := reports
 RESULTS := $(REPORTS)/allure-results
 
 SELECT := $(if $(TAGS),-m "$(subst @,,$(TAGS))")
+# Scenarios run on every core (pytest-xdist, one PostgreSQL server per worker); JOBS=1 runs them in
+# this one process.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PARALLEL := $(if $(filter-out 1,$(JOBS)),-n $(JOBS) --dist worksteal)
 SELECTION := $(if $(TAGS),--selection)
 PYTEST_RUN = $(VPY) -m pytest -q \
 	--cov --cov-report=json:$(REPORTS)/coverage.json --cov-report= \
-	--bep-results=$(REPORTS)/bep-results.json --alluredir=$(RESULTS) $(SELECT)
+	--bep-results=$(REPORTS)/bep-results.json --alluredir=$(RESULTS) $(PARALLEL) $(SELECT)
 # Runs the suite, then support.reporting.finish with the suite's exit status ($(1): extra flags).
 RUN_AND_FINISH = mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(REPORTS)/bep-results.json; \
 	$(PYTEST_RUN) || status=$$?; \

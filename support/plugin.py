@@ -39,7 +39,10 @@ from support.spec_rules import (
 
 SPEC = pytest.StashKey[ScenarioSpec]()
 TITLE = pytest.StashKey[str]()  # the scenario name with outline parameters filled in
-OUTCOMES = pytest.StashKey[dict[str, dict]]()
+OUTCOMES = pytest.StashKey[dict[str, dict]]()  # each scenario's record, as collected from the reports
+RUNNING = pytest.StashKey[dict[str, dict]]()  # the records of the scenarios this process runs
+BEP_RECORD = "bep_record"  # the user property a report carries its scenario's record in
+_COLLECTED: dict[str, dict] | None = None
 SKIPPED = pytest.StashKey[list[str]]()
 LEDGER = pytest.StashKey[swallowed.ErrorLedger]()
 STEP_FAILED = pytest.StashKey[bool]()
@@ -69,7 +72,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{tag}: BEP-1033 scenario tag")
     for entry in load_catalogue():
         config.addinivalue_line("markers", f"{entry.id}: BEP-1033 {entry.story}")
-    config.stash[OUTCOMES] = {}
+    global _COLLECTED
+    config.stash[OUTCOMES] = _COLLECTED = {}
+    config.stash[RUNNING] = {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,7 +282,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     spec = item.stash.get(SPEC, None)
     if spec is None:
         return report
-    outcomes = item.config.stash[OUTCOMES]
+    # Kept where the scenario runs (a worker, under xdist) across its phases; every phase's report
+    # carries the record so far to wherever reports are collected (pytest_runtest_logreport).
+    outcomes = item.config.stash[RUNNING]
     record = outcomes.setdefault(item.nodeid, {
         "bep_id": spec.bep_id,
         "e2e": spec.e2e,
@@ -310,10 +317,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         record["outcome"] = "error"
     elif report.skipped and record["outcome"] == "passed":
         record["outcome"] = "skipped"
+    report.user_properties.append((BEP_RECORD, dict(record)))
     return report
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect each scenario's record where reports arrive: in this process, or from the xdist
+    workers on the controller. A later phase's record replaces an earlier one's."""
+    for key, record in report.user_properties:
+        if key == BEP_RECORD and _COLLECTED is not None:
+            _COLLECTED[record["node"]] = record
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _is_xdist_worker(session.config):
+        return  # the controller judges the run and writes the records
     outcomes = session.config.stash.get(OUTCOMES, {})
     skipped = sorted(nodeid for nodeid, r in outcomes.items() if r["outcome"] == "skipped")
     if skipped:

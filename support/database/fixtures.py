@@ -40,11 +40,24 @@ class DatabaseTimings:
     schema: float | None = None
     tables: int = 0
     resets: list[float] = field(default_factory=list)  # emptying the database, per scenario
+    workers: int = 0  # under pytest-xdist: how many workers, each with a server of its own
+
+    def add_worker(self, other: dict) -> None:
+        """Fold in one xdist worker's timings (the slowest start and schema, all resets)."""
+        if other.get("server_start") is None:
+            return
+        self.workers += 1
+        self.server = self.server or other["server"]
+        self.server_start = max(self.server_start or 0.0, other["server_start"])
+        self.schema = max(self.schema or 0.0, other["schema"] or 0.0)
+        self.tables = max(self.tables, other["tables"])
+        self.resets.extend(other["resets"])
 
     def summary(self) -> list[str]:
         if self.server_start is None:
             return []
-        parts = [f"server started in {self.server_start:.2f} s"]
+        where = f"{self.workers} workers, a server each; the slowest " if self.workers else ""
+        parts = [f"{where}server started in {self.server_start:.2f} s"]
         if self.schema is not None:
             parts.append(f"schema ({self.tables} tables) in {self.schema:.2f} s")
         if self.resets:
@@ -80,6 +93,24 @@ class ScenarioDatabase:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[TIMINGS] = DatabaseTimings()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its timings to the controller, which reports them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        timings = session.config.stash[TIMINGS]
+        workeroutput["database_timings"] = {
+            "server": timings.server, "server_start": timings.server_start, "schema": timings.schema,
+            "tables": timings.tables, "resets": timings.resets,
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    timings = node.workeroutput.get("database_timings") if hasattr(node, "workeroutput") else None
+    if timings:
+        node.config.stash[TIMINGS].add_worker(timings)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
