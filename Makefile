@@ -7,6 +7,8 @@
 #   make publish  rebuild those pages from the last run's results, without running the suite
 #   make browser-check   open the published pages in headless Chromium and check them
 #   make break-check     break each Sokovan handler in turn; list scenarios that still pass
+#   make bench           time the suite (serial, parallel, import floor, make test) and compare outcomes
+#   make lint            ruff (lint and format check) and mypy over support/ and step_defs/
 #
 # JOBS=1 runs the scenarios in one process (default: one worker per core).
 # TAGS selects scenarios by their Gherkin tags (pytest marker expression, '@' optional):
@@ -56,7 +58,7 @@ define find_python
 	done; exit 1
 endef
 
-.PHONY: test report publish browser-check break-check site env tools lock clean database
+.PHONY: test report publish browser-check break-check bench lint site env tools lock clean database
 
 test: env database
 	@$(call RUN_AND_FINISH,)
@@ -75,6 +77,11 @@ browser-check: env
 # every handler at once and lists what still passes.
 break-check: env database
 	@$(VPY) -m support.break_check $(if $(filter all,$(BREAK)),--all)
+
+# How long the suite takes here: min and median of RUNS (3) runs, serial and parallel, the import
+# floor, `make test` warm (FRESH=1: also in a fresh clone); outcomes must agree in every order.
+bench: env database
+	@$(VPY) -m support.bench
 
 # The static site CI publishes: the published pages of reports/, the conformance page as index.html.
 SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md history.jsonl screenshots
