@@ -83,6 +83,13 @@ break-check: env database
 bench: env database
 	@$(VPY) -m support.bench
 
+# The habits of the field: ruff (lint, and the format check) and mypy, as Backend.AI itself runs them.
+LINTED := support step_defs conftest.py
+lint: env
+	@$(VPY) -m ruff check $(LINTED)
+	@$(VPY) -m ruff format --check $(LINTED)
+	@$(VPY) -m mypy
+
 # The static site CI publishes: the published pages of reports/, the conformance page as index.html.
 SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md history.jsonl screenshots
 site:
