@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
+import _pytest
+import pluggy
+import pytest
 import pytest_asyncio
 import pytest_bdd
 from pytest_bdd import parsers
+from pytest_bdd.compat import get_fixture_names, getfixturedefs
+from pytest_bdd.steps import step_function_context_registry
 
 __all__ = ["given", "when", "then", "parsers", "scenario_loop"]
 
@@ -41,6 +48,7 @@ async def scenario_loop():
 
 def run_on_scenario_loop(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run a coroutine to completion on the current scenario's loop (from synchronous code)."""
+    __tracebackhide__ = True
     if _current_loop is None:
         coro.close()
         raise RuntimeError("no scenario event loop: the `scenario_loop` fixture is not active")
@@ -53,6 +61,7 @@ def _synchronous(fn: F) -> F:
 
     @functools.wraps(fn)
     def runner(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
         return run_on_scenario_loop(fn(*args, **kwargs))
 
     # pytest reads the parameters from the signature; keep the coroutine's own.
@@ -85,3 +94,88 @@ def _coroutine_aware(register_step: Callable[..., Callable[[F], F]]) -> Callable
 given = _coroutine_aware(pytest_bdd.given)
 when = _coroutine_aware(pytest_bdd.when)
 then = _coroutine_aware(pytest_bdd.then)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding a step's definition: once per step text, not once per step run
+# --------------------------------------------------------------------------------------------
+# pytest-bdd finds the definitions that match a step by asking pytest, for every fixture name the
+# session has (some two hundred), which definitions the scenario can see, and trying each step
+# parser on the step's text; it does so for every step of every scenario it runs, and
+# support.plugin does it once more at collection to reject unmatched and ambiguous steps. That
+# was a fifth of the suite's time. The definitions a scenario can see are those of its module
+# (every step library is a plugin, visible everywhere), and they do not change once collection is
+# over, so they are listed once per module, in pytest-bdd's order, and the answer for a step's
+# type and text is kept. Definitions registered later (a new step library) start a new listing.
+
+_visible: dict[tuple[int, int, int], list[tuple[Any, Any]]] = {}
+_matching: dict[tuple[int, int, int, str | None, str], list[Any]] = {}
+
+
+def _scope_of(node: Any) -> Any:
+    """The node whose fixtures a scenario sees: its module (a test item's own registrations are
+    target fixtures and pytest-bdd's temporary injections, never step definitions)."""
+    return node.parent if isinstance(node, pytest.Item) and node.parent is not None else node
+
+
+def find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> Iterable[Any]:
+    """What pytest_bdd.scenario.find_fixturedefs_for_step yields, listed once per module and
+    remembered per step type and text."""
+    scope = _scope_of(node)
+    key = (id(fixturemanager), id(scope), len(step_function_context_registry))
+    visible = _visible.get(key)
+    if visible is None:
+        visible = []
+        for fixturename in get_fixture_names(fixturemanager=fixturemanager):
+            for fixturedef in getfixturedefs(fixturemanager, fixturename, scope) or []:
+                context = step_function_context_registry.get(fixturedef.func)
+                if context is not None:
+                    visible.append((fixturedef, context))
+        _visible[key] = visible
+    match_key = (*key, step.type, step.name)
+    found = _matching.get(match_key)
+    if found is None:
+        found = [
+            fixturedef
+            for fixturedef, context in visible
+            if (context.type is None or context.type == step.type) and context.parser.is_matching(step.name)
+        ]
+        _matching[match_key] = found
+    return list(found)
+
+
+# (The module itself: the package's attribute ``pytest_bdd.scenario`` is its ``scenario`` function.)
+importlib.import_module("pytest_bdd.scenario").find_fixturedefs_for_step = find_fixturedefs_for_step
+
+
+# --------------------------------------------------------------------------------------------
+# Failure reports without pytest's own frames
+# --------------------------------------------------------------------------------------------
+# A step runs inside pytest's ``call_fixture_func``, and an async step inside the event loop's
+# ``run_until_complete`` (run_on_scenario_loop); pytest keeps those frames in the traceback it
+# formats for every failed (and expected-to-fail) scenario, and formatting one parses the syntax
+# tree of its file anew each time (_pytest/fixtures.py, asyncio/base_events.py): 50-70 ms per
+# scenario for lines nobody reads. The exception itself, and its raw traceback (what Allure
+# records), are untouched.
+
+_INTERNAL = (Path(_pytest.__file__).parent, Path(pluggy.__file__).parent)
+_LOOP_FILE = Path(asyncio.base_events.__file__)
+
+
+def _outside_pytest(entry: Any) -> bool:
+    path = Path(entry.path)
+    if path == _LOOP_FILE and entry.name == "run_until_complete":
+        return False
+    return not any(directory in path.parents for directory in _INTERNAL)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
+    excinfo = call.excinfo
+    if excinfo is None or item.config.getoption("fulltrace", False):
+        return
+    # Without the frames pytest hides anyway (``__tracebackhide__``, as pytest-bdd's are), so that
+    # pytest does not cut the traceback back to its full length at the scenario's wrapper.
+    trimmed = excinfo.traceback.filter(excinfo).filter(_outside_pytest)
+    if trimmed:
+        excinfo.traceback = trimmed

@@ -34,7 +34,7 @@ IMPORTS = (
 
 def _timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0,):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
@@ -61,7 +61,7 @@ def _figure(values: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 3)))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "3")))
     parser.add_argument("--jobs", default=os.environ.get("JOBS") or str(os.cpu_count() or 2))
     parser.add_argument("--fresh", action="store_true", default=os.environ.get("FRESH") == "1")
     options = parser.parse_args()

@@ -49,7 +49,7 @@ def handlers_run_by(steps: list[Any]) -> set[str]:
     return names
 
 
-def _handler_classes() -> list[type]:
+def _handler_classes() -> list[type[Any]]:
     from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator  # noqa: F401 - imports the handlers
     from ai.backend.manager.sokovan.deployment.handlers.base import DeploymentHandler
     from ai.backend.manager.sokovan.deployment.route.coordinator import RouteCoordinator  # noqa: F401
@@ -58,8 +58,8 @@ def _handler_classes() -> list[type]:
     from ai.backend.manager.sokovan.scheduler.handlers.base import SessionLifecycleHandler
     from ai.backend.manager.sokovan.scheduler.handlers.kernel.base import KernelLifecycleHandler
 
-    found: list[type] = []
-    todo: list[type] = [SessionLifecycleHandler, KernelLifecycleHandler, DeploymentHandler, RouteHandler]
+    found: list[type[Any]] = []
+    todo: list[type[Any]] = [SessionLifecycleHandler, KernelLifecycleHandler, DeploymentHandler, RouteHandler]
     while todo:
         cls = todo.pop()
         for sub in cls.__subclasses__():
@@ -87,7 +87,8 @@ def _break(target: str) -> None:
     from ai.backend.manager.sokovan.scheduler.coordinator import ScheduleCoordinator
 
     step = ScheduleCoordinator._process_promotion_scaling_group
-    ScheduleCoordinator._process_promotion_scaling_group = broken(step, lambda self, spec, *_: spec.name)
+    # Broken on purpose: the standing check replaces the method of the code under test.
+    ScheduleCoordinator._process_promotion_scaling_group = broken(step, lambda self, spec, *_: spec.name)  # type: ignore[method-assign]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -105,7 +106,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
     mapping = {}
     for item in items:
-        template = scenario_wrapper_template_registry.get(getattr(item, "function", None))
+        function = getattr(item, "function", None)
+        template = None if function is None else scenario_wrapper_template_registry.get(function)
         if template is None:
             continue
         example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}

@@ -128,6 +128,7 @@ class _SessionSpec:
     factory_args: dict[str, Any]
     kernel_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     written: bool = False
+    built: SessionWithKernels | None = None  # what the factory made of it last (made again when amended)
 
 
 class CoordinatorWorld:
@@ -228,7 +229,8 @@ class CoordinatorWorld:
             raise KeyError(f"no endpoint named {name!r} was arranged") from None
 
     def arranged(self, name: str) -> SessionWithKernels:
-        return self._build(name)
+        spec = self._sessions.get(name)
+        return spec.built if spec is not None and spec.built is not None else self._build(name)
 
     def _spec(self, name: str) -> _SessionSpec:
         try:
@@ -242,6 +244,7 @@ class CoordinatorWorld:
     def _build(self, name: str) -> SessionWithKernels:
         spec = self._sessions[name]
         built = SessionWithKernelsFactory(name=name, kernel_overrides=spec.kernel_overrides, **spec.factory_args)
+        spec.built = built
         self.names.sessions[name] = built.session_info.identity.id
         names = spec.factory_args.get("kernel_names") or [f"{name}/{i}" for i in range(len(built.kernel_infos))]
         for kernel_name, kernel in zip(names, built.kernel_infos, strict=True):
@@ -261,7 +264,7 @@ class CoordinatorWorld:
         self._rows.clear()
         for name, spec in self._sessions.items():
             if not spec.written:
-                rows.extend(session_rows(self._build(name)))
+                rows.extend(session_rows(self.arranged(name)))
                 spec.written = True
         if rows:
             await self.write(*rows)
@@ -488,7 +491,7 @@ class CoordinatorWorld:
         runs, selections = len(self.runs), len(self.repository.selections)
         with self.clock.pinned():
             try:
-                cycle.performed = await run(cycle.schedule_type)
+                cycle.performed = await self._lock_waits_run_out(run(cycle.schedule_type))
             except Exception as error:  # noqa: BLE001 - what the cycle ended with is the outcome
                 cycle.error = error
                 swallowed.keep(error, f"the {name} cycle")
@@ -568,6 +571,41 @@ class CoordinatorWorld:
         config = self.database.config.model_copy(update={"lock_conn_timeout": seconds})
         engine = await self._closing.enter_async_context(connect_database(config))
         self.locks = WatchedAdvisoryLocks(engine)
+        self.lock_wait_limit = seconds
+
+    lock_wait_limit: int | None = None
+
+    async def _lock_waits_run_out(self, work: Any) -> Any:
+        """Run a cycle (``work``, a coroutine). With a lock wait limit set, whenever one of the
+        manager's lock requests is waiting in PostgreSQL for a lock another connection holds, that
+        limit passes at once on the event loop's clock: Backend.AI's own ``asyncio.timeout``
+        around ``pg_advisory_lock`` then expires while the request really waits, and its code
+        cancels the request, as after a real wait of that long."""
+        if self.lock_wait_limit is None:
+            return await work
+        import asyncio
+
+        from support.fakes.waits import advance_loop_clock
+
+        cycle = asyncio.ensure_future(work)
+        waited = False  # the wait in progress has already been given its time
+        while not cycle.done():
+            await asyncio.wait({cycle}, timeout=0.002)
+            if cycle.done():
+                break
+            waiting = await self._lock_request_waiting()
+            if waiting and not waited:
+                advance_loop_clock(self.lock_wait_limit)
+            waited = waiting
+        return cycle.result()
+
+    async def _lock_request_waiting(self) -> bool:
+        """Whether a connection to the scenario's database waits for an advisory lock."""
+        async with self.database.engine.connect() as conn:
+            return bool((await conn.execute(sa.text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+            ))).scalar_one())
 
     async def hold_lock_elsewhere(self, lock_id: Any) -> Any:
         """Another manager process takes the advisory lock ``lock_id`` on its own connection."""

@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
     for name, covered, total, percent, floor, ok in rows:
         print(f"  {name:<{width}}  {covered:>4}/{total:<4}  {percent:5.1f}%  {floor:>4}%  {'ok' if ok else 'BELOW'}")
     totals = report["totals"]
-    print(f"  {'all of ai.backend.manager.sokovan':<{width}}  {totals['covered_lines']:>4}/{totals['num_statements']:<4}  {totals['percent_covered']:5.1f}%")
+    print(
+        f"  {'all of ai.backend.manager.sokovan':<{width}}  {totals['covered_lines']:>4}/{totals['num_statements']:<4}  {totals['percent_covered']:5.1f}%"
+    )
     if failures:
         print("\nCoverage floors not met:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1

@@ -34,13 +34,13 @@ from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
 from support import swallowed
-from support.selections import handled
 from support.coordinator_world import CoordinatorWorld
 from support.database.fixtures import ScenarioDatabase
 from support.database.reads import DatabaseReader
 from support.fakes.valkey_store import InMemoryValkey
 from support.fakes.waits import retry_waits_on
 from support.fleet import Report, SimulatedFleet
+from support.selections import handled
 
 TICK = timedelta(seconds=2)  # the short timers' interval
 CREATION_GAP = timedelta(seconds=1)
@@ -82,12 +82,14 @@ class EndToEndWorld(CoordinatorWorld):
         # Fair-share observation runs for real too: Backend.AI's aggregator and calculator on its own
         # fair-share and usage-history repositories, on the scenario's database.
         engine = self.database.engine
-        self._unused.update({
-            "fair-share repository": FairShareRepository(engine),
-            "resource-usage repository": ResourceUsageHistoryRepository(engine),
-            "fair-share aggregator": FairShareAggregator(),
-            "fair-share calculator": FairShareFactorCalculator(),
-        })
+        self._unused.update(
+            {
+                "fair-share repository": FairShareRepository(engine),
+                "resource-usage repository": ResourceUsageHistoryRepository(engine),
+                "fair-share aggregator": FairShareAggregator(),
+                "fair-share calculator": FairShareFactorCalculator(),
+            }
+        )
 
     # -- what users and operators do -----------------------------------------------------------
 
@@ -120,8 +122,13 @@ class EndToEndWorld(CoordinatorWorld):
 
         if not self.cycles:  # no single cycle run by a step: the timers' cycles speak
             assert self.ticks, f"the scheduler never ran, so it is no evidence about {name}"
-            return handled(f"{self.ticks} ticks of the scheduler", [took(r) for r in self.runs],
-                           self.repository.selections, subject, name)
+            return handled(
+                f"{self.ticks} ticks of the scheduler",
+                [took(r) for r in self.runs],
+                self.repository.selections,
+                subject,
+                name,
+            )
         return super().dealt_with(subject, name)
 
     async def tick(self) -> list[Report]:
@@ -192,8 +199,15 @@ class EndToEndWorld(CoordinatorWorld):
         await self.valkey.mark_schedules_needed_batch([self.schedule_type_of(name).value])
 
     def refused_calls(self) -> list[str]:
-        doubles = (self.agents, self.valkey_store, self.valkey_stat, self.events, self.deployments,
-                   self.config.legacy_etcd_config_loader, *self._unused.values())
+        doubles = (
+            self.agents,
+            self.valkey_store,
+            self.valkey_stat,
+            self.events,
+            self.deployments,
+            self.config.legacy_etcd_config_loader,
+            *self._unused.values(),
+        )
         return [call for double in doubles if hasattr(double, "refused_calls") for call in double.refused_calls()]
 
     def __repr__(self) -> str:

@@ -20,6 +20,7 @@ The fleet does not decide anything the scheduler decides: it only answers.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,14 +90,23 @@ class SimulatedFleet:
     def _on_check_and_pull(self, agent: FakeAgent, behaviour: Behaviour, image_configs: dict) -> None:
         for image in image_configs:
             if image in agent.images:
-                self._queue(agent.id, f"has image {image}",
-                            lambda c, a=agent.id, i=image: c.update_kernels_to_prepared_for_image(a, i))
+                self._queue(
+                    agent.id,
+                    f"has image {image}",
+                    _call("update_kernels_to_prepared_for_image", agent.id, image),
+                )
             elif behaviour.pull_fails:
-                self._queue(agent.id, f"failed to pull {image}",
-                            lambda c, a=agent.id, i=image: c.cancel_kernels_for_failed_image(a, i, "pull failed"))
+                self._queue(
+                    agent.id,
+                    f"failed to pull {image}",
+                    _call("cancel_kernels_for_failed_image", agent.id, image, "pull failed"),
+                )
             else:
-                self._queue(agent.id, f"pulls {image}",
-                            lambda c, a=agent.id, i=image: c.update_kernels_to_pulling_for_image(a, i))
+                self._queue(
+                    agent.id,
+                    f"pulls {image}",
+                    _call("update_kernels_to_pulling_for_image", agent.id, image),
+                )
                 self._queue(agent.id, f"pulled {image}", self._pulled(agent, image))
 
     def _pulled(self, agent: FakeAgent, image: str) -> Callable[[Any], Awaitable[Any]]:
@@ -107,17 +117,35 @@ class SimulatedFleet:
 
         return deliver
 
-    def _on_create_kernels(self, agent: FakeAgent, behaviour: Behaviour, session_id: SessionId,
-                           kernel_ids: tuple[KernelId, ...], kernel_configs: tuple[Any, ...], _cluster: Any) -> None:
+    def _on_create_kernels(
+        self,
+        agent: FakeAgent,
+        behaviour: Behaviour,
+        session_id: SessionId,
+        kernel_ids: tuple[KernelId, ...],
+        kernel_configs: tuple[Any, ...],
+        _cluster: Any,
+    ) -> None:
         for kernel_id, config in zip(kernel_ids, kernel_configs, strict=True):
-            self._queue(agent.id, f"creates kernel {self._name(kernel_id)}",
-                        lambda c, k=kernel_id, s=session_id: c.handle_kernel_creating(
-                            KernelCreatingAnycastEvent(kernel_id=k, session_id=s, reason="creating-container")),
-                        kernel=True)
-            self._queue(agent.id, f"runs kernel {self._name(kernel_id)}",
-                        self._started(agent, session_id, kernel_id, config), kernel=True)
+            self._queue(
+                agent.id,
+                f"creates kernel {self._name(kernel_id)}",
+                _call(
+                    "handle_kernel_creating",
+                    KernelCreatingAnycastEvent(kernel_id=kernel_id, session_id=session_id, reason="creating-container"),
+                ),
+                kernel=True,
+            )
+            self._queue(
+                agent.id,
+                f"runs kernel {self._name(kernel_id)}",
+                self._started(agent, session_id, kernel_id, config),
+                kernel=True,
+            )
 
-    def _started(self, agent: FakeAgent, session_id: SessionId, kernel_id: KernelId, config: Any) -> Callable:
+    def _started(
+        self, agent: FakeAgent, session_id: SessionId, kernel_id: KernelId, config: Any
+    ) -> Callable[[Any], Awaitable[Any]]:
         async def deliver(coordinator: Any) -> None:
             agent.running_kernels.add(kernel_id)
             await self._report_presence({kernel_id: True})
@@ -125,30 +153,59 @@ class SimulatedFleet:
             # for those not requested (cuda.device: 0 here). The agent accepts a slot type it does
             # not have only at zero, and drops it (the agent's resource stage, normalize_slots with
             # ignore_unknown), so it reports no allocation for it; these agents have no GPU.
-            slots = {name: amount for name, amount in dict(_get(config, "resource_slots") or {}).items()
-                     if Decimal(str(amount)) != 0}
+            slots = {
+                name: amount
+                for name, amount in dict(_get(config, "resource_slots") or {}).items()
+                if Decimal(str(amount)) != 0
+            }
             creation_info = {
                 "container_id": f"container-{kernel_id.hex[:12]}",
-                "resource_spec": {"allocations": {
-                    name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in slots.items()
-                }},
-                "kernel_host": f"{agent.id}.fleet", "repl_in_port": 2000, "repl_out_port": 2001,
-                "stdin_port": 2002, "stdout_port": 2003,
+                "resource_spec": {
+                    "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in slots.items()}
+                },
+                "kernel_host": f"{agent.id}.fleet",
+                "repl_in_port": 2000,
+                "repl_out_port": 2001,
+                "stdin_port": 2002,
+                "stdout_port": 2003,
             }
-            await coordinator.handle_kernel_running(KernelStartedAnycastEvent(
-                kernel_id=kernel_id, session_id=session_id, reason="new-container-started",
-                creation_info=creation_info,
-            ))
+            await coordinator.handle_kernel_running(
+                KernelStartedAnycastEvent(
+                    kernel_id=kernel_id,
+                    session_id=session_id,
+                    reason="new-container-started",
+                    creation_info=creation_info,
+                )
+            )
 
         return deliver
 
-    def _on_destroy_kernel(self, agent: FakeAgent, behaviour: Behaviour, kernel_id: KernelId, session_id: SessionId,
-                           reason: str, _suppress: bool) -> None:
-        self._queue(agent.id, f"terminated kernel {self._name(kernel_id)}",
-                    lambda c, k=kernel_id, s=session_id: c.handle_kernel_terminated(KernelTerminatedAnycastEvent(
-                        kernel_id=k, session_id=s, reason=KernelLifecycleEventReason.USER_REQUESTED, exit_code=0)))
+    def _on_destroy_kernel(
+        self,
+        agent: FakeAgent,
+        behaviour: Behaviour,
+        kernel_id: KernelId,
+        session_id: SessionId,
+        reason: str,
+        _suppress: bool,
+    ) -> None:
+        self._queue(
+            agent.id,
+            f"terminated kernel {self._name(kernel_id)}",
+            _call(
+                "handle_kernel_terminated",
+                KernelTerminatedAnycastEvent(
+                    kernel_id=kernel_id,
+                    session_id=session_id,
+                    reason=KernelLifecycleEventReason.USER_REQUESTED,
+                    exit_code=0,
+                ),
+            ),
+        )
 
-    def _queue(self, agent: AgentId, what: str, deliver: Callable[[Any], Awaitable[Any]], *, kernel: bool = False) -> None:
+    def _queue(
+        self, agent: AgentId, what: str, deliver: Callable[[Any], Awaitable[Any]], *, kernel: bool = False
+    ) -> None:
         behaviour = self.behaviour_of(agent)
         held = kernel and behaviour.slow_kernels
         (behaviour.held if held else self.queue).append(Report(agent, what, deliver))
@@ -180,7 +237,7 @@ class SimulatedFleet:
     async def deliver(self, coordinator: Any, limit: int | None = None) -> list[Report]:
         """Hand the queued reports (all, or the first ``limit``) to the coordinator, in the order
         the agents sent them."""
-        delivered = []
+        delivered: list[Report] = []
         while self.queue and (limit is None or len(delivered) < limit):
             report = self.queue.pop(0)
             try:
@@ -200,10 +257,14 @@ class SimulatedFleet:
                 await self._report_presence({kernel: True for kernel in agent.running_kernels})
 
     async def _report_presence(self, presences: dict[KernelId, bool]) -> None:
-        try:
+        # Valkey is down: this report is lost; events travel apart.
+        with contextlib.suppress(Exception):
             await self.valkey.update_kernel_presence_batch(presences)
-        except Exception:  # noqa: BLE001 - Valkey is down: this report is lost; events travel apart
-            pass
+
+
+def _call(method: str, *args: Any) -> Callable[[Any], Awaitable[Any]]:
+    """A report that calls the coordinator's ``method`` with ``args``."""
+    return lambda coordinator: getattr(coordinator, method)(*args)
 
 
 def _get(config: Any, key: str) -> Any:

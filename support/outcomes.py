@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.handlers.kernel import KernelLifecycleHandler
 
 from support.scheduler_world import HandlerRun, Names
@@ -40,6 +41,7 @@ def find(run: HandlerRun, entity_id: object):
 
 def took(run: HandlerRun) -> Took:
     """The run as evidence of what its handler was given and how it reported each subject."""
+
     def reported(subject: object) -> str | None:
         bucket, _ = find(run, subject)
         return _buckets(run)[bucket] if bucket else None
@@ -51,9 +53,7 @@ def summary(run: HandlerRun, names: Names) -> str:
     parts = []
     for bucket in _buckets(run):
         entries = getattr(run.result, bucket)
-        listed = ", ".join(
-            f"{names.of(_entry_id(e))}" + (f" ({e.reason})" if e.reason else "") for e in entries
-        )
+        listed = ", ".join(f"{names.of(_entry_id(e))}" + (f" ({e.reason})" if e.reason else "") for e in entries)
         parts.append(f"{bucket}: {listed or '-'}")
     given = ", ".join(names.of(_given_id(g)) for g in run.given) or "nothing"
     return f"{run.name} was given {given}; it reported {'; '.join(parts)}"
@@ -64,7 +64,9 @@ def _given_id(given) -> object:
     return info.identity.id if info is not None else given.id
 
 
-def assert_reported(run: HandlerRun, names: Names, name: str, entity_id: object, bucket: str, reason: str | None = None):
+def assert_reported(
+    run: HandlerRun, names: Names, name: str, entity_id: object, bucket: str, reason: str | None = None
+):
     found, entry = find(run, entity_id)
     wanted = _buckets(run)[bucket]
     assert found == bucket, f"{name} was expected to be reported as {wanted}. {summary(run, names)}"
@@ -76,11 +78,13 @@ def assert_reported(run: HandlerRun, names: Names, name: str, entity_id: object,
 def session_destination(run: HandlerRun, names: Names, name: str, session_id: object) -> SessionStatus:
     """The status a session reported by this run moves to, or an AssertionError saying why none."""
     bucket, _ = find(run, session_id)
-    transitions = run.handler.status_transitions()
     if bucket == "successes":
-        target = transitions.success
+        assert isinstance(run.handler, SessionLifecycleHandler), f"{run.name} reports kernels, not sessions"
+        target = run.handler.status_transitions().success
         if target is None or target.session is None:
-            raise AssertionError(f"{name} was reported as a success, but {run.name} declares no status change for a success")
+            raise AssertionError(
+                f"{name} was reported as a success, but {run.name} declares no status change for a success"
+            )
         return target.session
     if bucket == "failures":
         raise AssertionError(
@@ -95,9 +99,8 @@ def session_destination(run: HandlerRun, names: Names, name: str, session_id: ob
 def kernel_destination(run: HandlerRun, names: Names, name: str, kernel_id: object) -> KernelStatus | None:
     """The status a kernel reported by this run moves to; None when its outcome changes nothing."""
     bucket, _ = find(run, kernel_id)
-    transitions = run.handler.status_transitions()
-    if bucket == "failures":
-        return transitions.failure
-    if bucket == "successes":
-        return transitions.success
+    if bucket in ("failures", "successes"):
+        assert isinstance(run.handler, KernelLifecycleHandler), f"{run.name} reports sessions, not kernels"
+        transitions = run.handler.status_transitions()
+        return transitions.failure if bucket == "failures" else transitions.success
     raise AssertionError(f"{name} was not reported. {summary(run, names)}")

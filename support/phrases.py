@@ -29,11 +29,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import parse
-from pytest_bdd import parsers
-
+from ai.backend.common.data.endpoint.types import EndpointLifecycle
 from ai.backend.common.types import ClusterMode, ResourceSlot
+from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
+from pytest_bdd import parsers
 
 from support.factories import GiB
 from support.vocabulary import StateWord, deployment_state, route_state
@@ -126,12 +127,12 @@ def _name(text: str) -> str:
 
 
 @_typed(r"[A-Z][A-Z_]+")
-def _deployment_state(text: str) -> StateWord:
+def _deployment_state(text: str) -> StateWord[EndpointLifecycle]:
     return deployment_state(text)
 
 
 @_typed(r"[A-Z][A-Z_]+")
-def _route_state(text: str) -> StateWord:
+def _route_state(text: str) -> StateWord[RouteStatus]:
     return route_state(text)
 
 

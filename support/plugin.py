@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import allure
 import pytest
@@ -28,12 +29,12 @@ from support import swallowed
 from support.catalogue import load_catalogue
 from support.spec_rules import (
     KNOWN_TAGS,
-    gherkin_syntax_problem,
     Problem,
     ScenarioSpec,
     check_specs,
     duplicate_scenario_names,
     examples_block_of,
+    gherkin_syntax_problem,
     scenario_specs,
 )
 
@@ -119,6 +120,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         bound.add(feature_file)
         block = None
         if template.templated and template.examples:
+            assert isinstance(item, pytest.Function), f"{item.nodeid}: a Scenario Outline's test is a function"
             block = examples_block_of(template, item.callspec.indices[EXAMPLE_PARAM])
         spec = index[(feature_file, template.name, block)]
         item.stash[SPEC] = spec
@@ -128,11 +130,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if spec.divergent and spec.divergence_reason:
             kind = "BEP defect" if spec.defect else "BEP divergence"
             risk = f" {spec.defect_risk}" if spec.defect and spec.defect_risk else ""
-            item.add_marker(pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason=f"{kind}: {spec.divergence_reason}{risk}",
-            ))
+            item.add_marker(
+                pytest.mark.xfail(
+                    strict=True,
+                    raises=AssertionError,
+                    reason=f"{kind}: {spec.divergence_reason}{risk}",
+                )
+            )
 
     if _whole_suite(config):
         for spec in specs:
@@ -142,7 +146,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
     if problems:
         listing = "\n".join(f"  {p}" for p in sorted(set(problems), key=str))
-        pytest.exit(f"BEP-1033 spec checks failed ({len(set(problems))}):\n{listing}", returncode=pytest.ExitCode.USAGE_ERROR)
+        pytest.exit(
+            f"BEP-1033 spec checks failed ({len(set(problems))}):\n{listing}", returncode=pytest.ExitCode.USAGE_ERROR
+        )
 
 
 def _template_of(item: pytest.Item):
@@ -285,23 +291,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     # Kept where the scenario runs (a worker, under xdist) across its phases; every phase's report
     # carries the record so far to wherever reports are collected (pytest_runtest_logreport).
     outcomes = item.config.stash[RUNNING]
-    record = outcomes.setdefault(item.nodeid, {
-        "bep_id": spec.bep_id,
-        "e2e": spec.e2e,
-        "bep_ids": list(spec.bep_ids),
-        "node": item.nodeid,
-        "scenario": item.stash[TITLE],
-        "where": spec.where,
-        "divergence": spec.divergent,
-        "as_implemented": spec.as_implemented,
-        "absent_in_code": spec.absent_in_code,
-        "defect": spec.defect,
-        "risk": spec.defect_risk,
-        "unreachable": spec.unreachable,
-        "unreachable_reason": spec.unreachable_reason,
-        "reason": spec.divergence_reason,
-        "outcome": "passed",
-    })
+    record = outcomes.setdefault(
+        item.nodeid,
+        {
+            "bep_id": spec.bep_id,
+            "e2e": spec.e2e,
+            "bep_ids": list(spec.bep_ids),
+            "node": item.nodeid,
+            "scenario": item.stash[TITLE],
+            "where": spec.where,
+            "divergence": spec.divergent,
+            "as_implemented": spec.as_implemented,
+            "absent_in_code": spec.absent_in_code,
+            "defect": spec.defect,
+            "risk": spec.defect_risk,
+            "unreachable": spec.unreachable,
+            "unreachable_reason": spec.unreachable_reason,
+            "reason": spec.divergence_reason,
+            "outcome": "passed",
+        },
+    )
     if report.when == "call":
         if hasattr(report, "wasxfail"):
             record["outcome"] = "xfailed" if report.skipped else "xpassed"
@@ -325,8 +334,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Collect each scenario's record where reports arrive: in this process, or from the xdist
     workers on the controller. A later phase's record replaces an earlier one's."""
-    for key, record in report.user_properties:
+    for key, value in report.user_properties:
         if key == BEP_RECORD and _COLLECTED is not None:
+            record = cast("dict[str, Any]", value)  # the record this plugin appended, as xdist carried it
             _COLLECTED[record["node"]] = record
 
 
@@ -347,7 +357,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if path and outcomes:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(sorted(outcomes.values(), key=lambda r: (r["bep_id"] or "", r["where"], r["scenario"])), indent=1))
+        target.write_text(
+            json.dumps(
+                sorted(outcomes.values(), key=lambda r: (r["bep_id"] or "", r["where"], r["scenario"])), indent=1
+            )
+        )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ai.backend.common.types import AccessKey
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus, StatusTransitions, TransitionStatus
 from ai.backend.manager.defs import LockID
@@ -58,14 +59,16 @@ class FailingProbeHandler(SessionLifecycleHandler):
         result = SessionExecutionResult()
         for session in sessions:
             info = session.session_info
-            result.failures.append(SessionTransitionInfo(
-                session_id=info.identity.id,
-                from_status=info.lifecycle.status,
-                reason="the probe fails every session",
-                error_code=PROBE_ERROR,
-                creation_id=info.identity.creation_id,
-                access_key=info.metadata.access_key,
-            ))
+            result.failures.append(
+                SessionTransitionInfo(
+                    session_id=info.identity.id,
+                    from_status=info.lifecycle.status,
+                    reason="the probe fails every session",
+                    error_code=PROBE_ERROR,
+                    creation_id=info.identity.creation_id,
+                    access_key=AccessKey(info.metadata.access_key),
+                )
+            )
         return result
 
 

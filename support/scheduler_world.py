@@ -20,7 +20,6 @@ lists and the handler's declared transitions are what the Then steps read.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -62,6 +61,7 @@ from support.fakes import (
     StoredSession,
     Unused,
 )
+from support.fakes.strict import RefusesCalls
 from support.selections import Selection, handled, ids_of
 from support.wiring import Boundaries, coordinator_handlers, scheduler_components
 
@@ -146,20 +146,22 @@ class SchedulerWorld:
             )
         }
         self.repository.add_scaling_group(self.scaling_group)
-        self.repository.add_user(StoredUserFactory())
-        self.repository.add_image(ImageConfigDataFactory())
+        self.repository.add_user(StoredUserFactory.build())
+        self.repository.add_image(ImageConfigDataFactory.build())
 
     # -- arranging agents, sessions and kernels -------------------------------------------------
 
     def add_agent(self, name: str, capacity: ResourceSlot, **fields: Any) -> StoredAgent:
         """An agent of the scaling group, known to the database and reachable over RPC, with the
         default image already pulled."""
-        agent = self.repository.add_agent(StoredAgentFactory(id=AgentId(name), available_slots=capacity, **fields))
+        agent = self.repository.add_agent(
+            StoredAgentFactory.build(id=AgentId(name), available_slots=capacity, **fields)
+        )
         self.agents.add(agent.id, images={DEFAULT_IMAGE})
         return agent
 
     def add_session(self, name: str, *, designated_to: list[str] | None = None, **factory_args: Any) -> StoredSession:
-        """A session built by ``SessionWithKernelsFactory(name=name, **factory_args)``.
+        """A session built by ``SessionWithKernelsFactory.build(name=name, **factory_args)``.
 
         Kernels that start out RUNNING on an agent are running there, and their presence is
         reported, as an agent would do for a live kernel.
@@ -204,7 +206,7 @@ class SchedulerWorld:
 
     def _store(self, name: str) -> StoredSession:
         spec = self._session_specs[name]
-        stored = StoredSessionFactory(
+        stored = StoredSessionFactory.build(
             designated_to=spec.designated_to,
             session__name=name,
             session__kernel_overrides=spec.kernel_overrides,
@@ -213,7 +215,9 @@ class SchedulerWorld:
         self.repository.sessions[stored.id] = stored
         self.names.sessions[name] = stored.id
         for index, kernel in enumerate(stored.kernels):
-            kernel_name = (spec.factory_args.get("kernel_names") or [f"{name}/{i}" for i in range(len(stored.kernels))])[index]
+            kernel_name = (
+                spec.factory_args.get("kernel_names") or [f"{name}/{i}" for i in range(len(stored.kernels))]
+            )[index]
             self.names.kernels[kernel_name] = kernel.id
             self._kernel_owner[kernel_name] = name
         return stored
@@ -233,10 +237,10 @@ class SchedulerWorld:
         repo = self.repository
         if scope == "keypair":
             key = AccessKey(owner.access_key)
-            repo.policies.keypair_policies[key] = KeyPairResourcePolicyFactory(total_resource_slots=limit)
+            repo.policies.keypair_policies[key] = KeyPairResourcePolicyFactory.build(total_resource_slots=limit)
             repo.occupancy_by_keypair[key] = used
         elif scope == "user":
-            repo.policies.user_policies[owner.user_uuid] = UserResourcePolicyFactory(total_resource_slots=limit)
+            repo.policies.user_policies[owner.user_uuid] = UserResourcePolicyFactory.build(total_resource_slots=limit)
             repo.occupancy_by_user[owner.user_uuid] = used
         elif scope == "project":
             repo.policies.group_limits[owner.group_id] = limit
@@ -269,15 +273,21 @@ class SchedulerWorld:
     @cached_property
     def boundaries(self) -> Boundaries:
         return Boundaries(
-            repository=self.repository, deployment_repository=self._unused["deployment repository"],
-            fair_share_repository=self._unused["fair-share repository"], config=self.config,
-            agents=self.agents, networks=self.networks, events=self.events, valkey=self.valkey,
+            repository=self.repository,
+            deployment_repository=self._unused["deployment repository"],
+            fair_share_repository=self._unused["fair-share repository"],
+            config=self.config,
+            agents=self.agents,
+            networks=self.networks,
+            events=self.events,
+            valkey=self.valkey,
         )
 
     @cached_property
     def coordinator_handlers(self) -> CoordinatorHandlers:
         return coordinator_handlers(
-            self.boundaries, self.components,
+            self.boundaries,
+            self.components,
             scheduling_controller=self._unused["scheduling controller"],
             fair_share_aggregator=self._unused["fair-share aggregator"],
             fair_share_calculator=self._unused["fair-share calculator"],
@@ -286,10 +296,14 @@ class SchedulerWorld:
 
     def handler(self, name: str) -> tuple[ScheduleType, Handler]:
         handlers = self.coordinator_handlers
-        for schedule_type, handler in (*handlers.lifecycle_handlers.items(), *handlers.kernel_handlers.items()):
+        every: list[tuple[ScheduleType, Handler]] = [
+            *handlers.lifecycle_handlers.items(),
+            *handlers.kernel_handlers.items(),
+        ]
+        for schedule_type, handler in every:
             if handler.name() == name:
                 return schedule_type, handler
-        known = sorted(h.name() for h in (*handlers.lifecycle_handlers.values(), *handlers.kernel_handlers.values()))
+        known = sorted(handler.name() for _, handler in every)
         raise KeyError(f"no scheduler handler is named {name!r}; 26.3.3 has {', '.join(known)}")
 
     # -- one scheduler cycle of one handler -----------------------------------------------------
@@ -304,21 +318,27 @@ class SchedulerWorld:
             return await self._run_locked(schedule_type, handler, sg)
 
     async def _run_locked(self, schedule_type: ScheduleType, handler: Handler, sg: str) -> HandlerRun:
+        given: tuple[SessionWithKernels, ...] | tuple[KernelInfo, ...]
+        result: SessionExecutionResult | KernelExecutionResult
         with self.clock.pinned():
             if isinstance(handler, KernelLifecycleHandler):
-                found = await self.repository.search_kernels_for_handler(BatchQuerier(
-                    pagination=NoPagination(),
-                    conditions=[
-                        KernelConditions.by_scaling_group(sg),
-                        KernelConditions.by_statuses(handler.target_kernel_statuses()),
-                    ],
-                ))
-                given: Sequence = tuple(found.items)
+                found = await self.repository.search_kernels_for_handler(
+                    BatchQuerier(
+                        pagination=NoPagination(),
+                        conditions=[
+                            KernelConditions.by_scaling_group(sg),
+                            KernelConditions.by_statuses(handler.target_kernel_statuses()),
+                        ],
+                    )
+                )
+                given = tuple(found.items)
                 result = await handler.execute(sg, given)
             else:
-                given = tuple(await self.repository.get_sessions_for_handler(
-                    sg, handler.target_statuses(), handler.target_kernel_statuses()
-                ))
+                given = tuple(
+                    await self.repository.get_sessions_for_handler(
+                        sg, handler.target_statuses(), handler.target_kernel_statuses()
+                    )
+                )
                 ids = [s.session_info.identity.id for s in given]
                 with SessionRecorderContext.scope(f"{schedule_type.value}:{sg}", entity_ids=ids):
                     result = await handler.execute(sg, given)
@@ -344,7 +364,13 @@ class SchedulerWorld:
     # -- integrity of the doubles ---------------------------------------------------------------
 
     def refused_calls(self) -> list[str]:
-        doubles = (self.repository, self.agents, self.valkey, self.events, *self._unused.values())
+        doubles: tuple[RefusesCalls, ...] = (
+            self.repository,
+            self.agents,
+            self.valkey,
+            self.events,
+            *self._unused.values(),
+        )
         return [call for double in doubles for call in double.refused_calls()]
 
     def __repr__(self) -> str:

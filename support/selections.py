@@ -121,8 +121,15 @@ class Took:
     reported: Any  # subject id -> how it was reported ("a success", ...) or None
 
 
-def handled(what: str, took: list[Took], selections: list[Selection], subject: Any, name: str,
-            error: BaseException | None = None, idle_stated: bool = False) -> str:
+def handled(
+    what: str,
+    took: list[Took],
+    selections: list[Selection],
+    subject: Any,
+    name: str,
+    error: BaseException | None = None,
+    idle_stated: bool = False,
+) -> str:
     """How ``what`` (a cycle, a handler run) dealt with ``subject``, named ``name`` in the scenario:
     given to a handler that returned, or selected, or looked for and not selected. An
     AssertionError when there is no such evidence: nothing was looked for, or the run ended with an

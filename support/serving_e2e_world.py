@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from ai.backend.common.clients.http_client.client_pool import ClientPool
 from ai.backend.common.clients.valkey_client.valkey_live.client import ValkeyLiveClient
 from ai.backend.manager.data.deployment.types import EndpointLifecycle
 from ai.backend.manager.data.session.types import SessionStatus
@@ -40,9 +41,9 @@ from support.serving_world import ServingWorld
 
 
 class ServingEndToEndWorld(EndToEndWorld):
-    def __init__(self, database: ScenarioDatabase) -> None:
+    def __init__(self, database: ScenarioDatabase, client_pool: ClientPool) -> None:
         super().__init__(database)
-        self.serving = ServingWorld(database)
+        self.serving = ServingWorld(database, client_pool)
         self._rows.clear()  # owners, scaling group and image come with the serving world's rows
 
     async def start(self) -> None:

@@ -24,10 +24,20 @@ AS_IMPLEMENTED = "as-implemented"
 ABSENT_IN_CODE = "absent-in-code"
 DEFECT = "defect"
 UNREACHABLE = "unreachable-input"
-AREA_TAGS = frozenset({
-    "scheduler", "lifecycle", "maintenance", "kernel", "promotion", "coordinator",
-    "deployment", "route", "e2e", "database",
-})
+AREA_TAGS = frozenset(
+    {
+        "scheduler",
+        "lifecycle",
+        "maintenance",
+        "kernel",
+        "promotion",
+        "coordinator",
+        "deployment",
+        "route",
+        "e2e",
+        "database",
+    }
+)
 KNOWN_TAGS = frozenset({*CLASSIFICATIONS, DIVERGENCE, AS_IMPLEMENTED, ABSENT_IN_CODE, DEFECT, UNREACHABLE, *AREA_TAGS})
 
 # A divergence scenario explains, in its description, what the code does instead of the BEP's
@@ -141,8 +151,8 @@ def scenario_specs(feature: Feature, root: Path) -> Iterator[ScenarioSpec]:
             base_tags |= set(template.rule.tags)
         blocks: list[tuple[int | None, int, set[str]]] = []
         if template.templated and template.examples:
-            for index, examples in enumerate(template.examples):
-                blocks.append((index, examples.line_number or template.line_number, set(examples.tags)))
+            for position, examples in enumerate(template.examples):
+                blocks.append((position, examples.line_number or template.line_number, set(examples.tags)))
         else:
             blocks.append((None, template.line_number, set()))
         for index, line, extra in blocks:
@@ -180,7 +190,7 @@ def gherkin_syntax_problem(feature_path: Path, root: Path) -> Problem | None:
         rel = feature_path.resolve().relative_to(root)
         cause = str(error.__cause__ or error.message)
         # The parser's own words: "(16:5): expected: #EOF, #StepLine, ..., got 'Thne session ...'"
-        match = re.search(r"\((\d+):(\d+)\): (.*)", cause, re.S)
+        match = re.search(r"\((\d+):(\d+)\): (.*)", cause, re.DOTALL)
         if match:
             line, column, what = match.groups()
             what = " ".join(what.split())
@@ -227,10 +237,12 @@ def check_specs(specs: list[ScenarioSpec], catalogue: Catalogue) -> list[Problem
     for bep_id, group in sorted(by_id.items()):
         if any(s.divergent for s in group) and not any(s.as_implemented for s in group):
             first = next(s for s in group if s.divergent)
-            problems.append(Problem(
-                first.where,
-                f"{bep_id} has a @divergence scenario but no @as-implemented companion with the same ID",
-            ))
+            problems.append(
+                Problem(
+                    first.where,
+                    f"{bep_id} has a @divergence scenario but no @as-implemented companion with the same ID",
+                )
+            )
 
     end_to_end = [s for s in specs if s.e2e]
     for spec in end_to_end:
@@ -238,17 +250,21 @@ def check_specs(specs: list[ScenarioSpec], catalogue: Catalogue) -> list[Problem
             other.as_implemented and other.feature_file == spec.feature_file and set(other.bep_ids) & set(spec.bep_ids)
             for other in end_to_end
         ):
-            problems.append(Problem(
-                spec.where,
-                "an end-to-end @divergence scenario needs an @as-implemented companion in its feature sharing a BEP ID",
-            ))
+            problems.append(
+                Problem(
+                    spec.where,
+                    "an end-to-end @divergence scenario needs an @as-implemented companion in its feature sharing a BEP ID",
+                )
+            )
 
     for entry in catalogue:
         if entry.pending and entry.id in by_id:
-            problems.append(Problem(
-                by_id[entry.id][0].where,
-                f"{entry.id} has scenarios but the catalogue still marks its family pending ({entry.pending})",
-            ))
+            problems.append(
+                Problem(
+                    by_id[entry.id][0].where,
+                    f"{entry.id} has scenarios but the catalogue still marks its family pending ({entry.pending})",
+                )
+            )
         elif not entry.pending and entry.id not in by_id and not _drafting():
             problems.append(Problem("support/catalogue/bep-1033.yaml", f"{entry.id} ({entry.title}) has no scenario"))
     return problems
@@ -268,32 +284,58 @@ def _check_one(spec: ScenarioSpec, catalogue: Catalogue) -> Iterator[Problem]:
     if not ids:
         yield Problem(where, f"scenario {spec.name!r} has no BEP ID tag (e.g. @CP-001)")
     elif len(ids) > 1 and not spec.e2e:
-        yield Problem(where, f"scenario {spec.name!r} carries several BEP IDs {', '.join(ids)}; tag one per scenario or Examples block")
+        yield Problem(
+            where,
+            f"scenario {spec.name!r} carries several BEP IDs {', '.join(ids)}; tag one per scenario or Examples block",
+        )
     for bep_id in ids:
         if bep_id not in catalogue:
             yield Problem(where, f"@{bep_id} is not an ID of BEP-1033")
     classes = [t for t in CLASSIFICATIONS if t in spec.tags]
     if len(classes) != 1:
-        yield Problem(where, f"scenario {spec.name!r} needs exactly one of @{', @'.join(CLASSIFICATIONS)} (has {len(classes)})")
+        yield Problem(
+            where, f"scenario {spec.name!r} needs exactly one of @{', @'.join(CLASSIFICATIONS)} (has {len(classes)})"
+        )
     for tag in sorted(spec.tags - KNOWN_TAGS):
         if not ID_PATTERN.match(tag):
             yield Problem(where, f"unknown tag @{tag}")
     if spec.divergent and spec.as_implemented:
         yield Problem(where, "a scenario is either @divergence or @as-implemented, not both")
     if spec.divergent and spec.divergence_reason is None:
-        yield Problem(where, f"@divergence scenario {spec.name!r} has no reason: add a description paragraph starting with {REASON_MARKER!r} that says what the code does instead")
+        yield Problem(
+            where,
+            f"@divergence scenario {spec.name!r} has no reason: add a description paragraph starting with {REASON_MARKER!r} that says what the code does instead",
+        )
     if spec.absent_in_code and not spec.divergent:
         yield Problem(where, "@absent-in-code only qualifies a @divergence scenario")
     if spec.defect and not spec.divergent:
         yield Problem(where, "@defect only qualifies a @divergence scenario")
     if spec.unreachable and spec.unreachable_reason is None:
-        yield Problem(where, f"@{UNREACHABLE} scenario {spec.name!r} has no reason: add a description paragraph starting with {UNREACHABLE_MARKER!r} that says why production never produces its input")
+        yield Problem(
+            where,
+            f"@{UNREACHABLE} scenario {spec.name!r} has no reason: add a description paragraph starting with {UNREACHABLE_MARKER!r} that says why production never produces its input",
+        )
     if spec.defect and spec.defect_risk is None:
-        yield Problem(where, f"@defect scenario {spec.name!r} has no risk: add a one-line paragraph starting with {RISK_MARKER!r}")
+        yield Problem(
+            where, f"@defect scenario {spec.name!r} has no risk: add a one-line paragraph starting with {RISK_MARKER!r}"
+        )
 
 
 __all__ = [
-    "ABSENT_IN_CODE", "AS_IMPLEMENTED", "CLASSIFICATIONS", "DEFECT", "DIVERGENCE", "KNOWN_TAGS", "Problem", "UNREACHABLE",
-    "ScenarioSpec", "check_specs", "defect_risk", "divergence_reason", "duplicate_scenario_names",
-    "examples_block_of", "gherkin_syntax_problem", "scenario_specs",
+    "ABSENT_IN_CODE",
+    "AS_IMPLEMENTED",
+    "CLASSIFICATIONS",
+    "DEFECT",
+    "DIVERGENCE",
+    "KNOWN_TAGS",
+    "UNREACHABLE",
+    "Problem",
+    "ScenarioSpec",
+    "check_specs",
+    "defect_risk",
+    "divergence_reason",
+    "duplicate_scenario_names",
+    "examples_block_of",
+    "gherkin_syntax_problem",
+    "scenario_specs",
 ]

@@ -56,15 +56,17 @@ def coordinator_handlers(
     fair_share_calculator: Any,
     resource_usage_repository: Any,
 ) -> CoordinatorHandlers:
-    return create_coordinator_handlers(CoordinatorHandlersArgs(
-        provisioner=components.provisioner,
-        launcher=components.launcher,
-        terminator=components.terminator,
-        repository=at.repository,
-        valkey_schedule=at.valkey,
-        scheduling_controller=scheduling_controller,
-        fair_share_aggregator=fair_share_aggregator,
-        fair_share_calculator=fair_share_calculator,
-        resource_usage_repository=resource_usage_repository,
-        fair_share_repository=at.fair_share_repository,
-    ))
+    return create_coordinator_handlers(
+        CoordinatorHandlersArgs(
+            provisioner=components.provisioner,
+            launcher=components.launcher,
+            terminator=components.terminator,
+            repository=at.repository,
+            valkey_schedule=at.valkey,
+            scheduling_controller=scheduling_controller,
+            fair_share_aggregator=fair_share_aggregator,
+            fair_share_calculator=fair_share_calculator,
+            resource_usage_repository=resource_usage_repository,
+            fair_share_repository=at.fair_share_repository,
+        )
+    )

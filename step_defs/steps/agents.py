@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ai.backend.common.types import ResourceSlot
+from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.agent.types import AgentStatus
 
 from support.bdd import given, then
@@ -47,7 +47,7 @@ def agent_lost(world: SchedulerWorld | CoordinatorWorld, agent: str) -> None:
     if isinstance(world, CoordinatorWorld):
         world.mark_agent_lost(agent)
         return
-    world.repository.agents[agent].status = AgentStatus.LOST
+    world.repository.agents[AgentId(agent)].status = AgentStatus.LOST
     world.agents[agent].reachable = False
 
 
@@ -88,7 +88,9 @@ def asked_to_pull_once(world: SchedulerWorld, agent: str) -> None:
 
 @then(phrase('agent "{agent:Name}" starts pulling image "{image:Name}"'))
 def starts_pulling(world: SchedulerWorld, agent: str, image: str) -> None:
-    assert image in world.agents[agent].pulling, f"agent {agent} pulls {sorted(world.agents[agent].pulling) or 'nothing'}"
+    assert image in world.agents[agent].pulling, (
+        f"agent {agent} pulls {sorted(world.agents[agent].pulling) or 'nothing'}"
+    )
 
 
 @then(phrase('agent "{agent:Name}" pulls no image'))
@@ -145,7 +147,11 @@ def asked_to_destroy_some(world: SchedulerWorld, agent: str, count: int, session
     assert len(sent) == count, f"agent {agent} destroyed {len(sent)} kernel(s) of session {session}"
 
 
-@then(phrase('agent "{agent:Name}" is asked to destroy {count:Kernels} of session "{session:Name}", and the request fails'))
+@then(
+    phrase(
+        'agent "{agent:Name}" is asked to destroy {count:Kernels} of session "{session:Name}", and the request fails'
+    )
+)
 def asked_to_destroy_some_and_fails(world: SchedulerWorld, agent: str, count: int, session: str) -> None:
     failed = _kernels_sent(world, agent, "destroy_kernel", session, succeeded=False)
     done = _kernels_sent(world, agent, "destroy_kernel", session, succeeded=True)
@@ -171,9 +177,11 @@ def asked_to_destroy_times(world: SchedulerWorld, agent: str, times: int, sessio
     )
 
 
-@then(phrase(
-    'agent "{agent:Name}" has been asked {times:d} times to destroy its kernel of session "{session:Name}", and every request failed'
-))
+@then(
+    phrase(
+        'agent "{agent:Name}" has been asked {times:d} times to destroy its kernel of session "{session:Name}", and every request failed'
+    )
+)
 def asked_to_destroy_times_in_vain(world: SchedulerWorld, agent: str, times: int, session: str) -> None:
     outcomes = [r.succeeded for r in _destroy_requests_for(world, agent, session)]
     assert outcomes == [False] * times, (
@@ -191,15 +199,23 @@ def asked_running_and_fails(world: SchedulerWorld, agent: str, kernel: str) -> N
 def _asked_repeatedly_in_vain(world: SchedulerWorld, agent: str, method: str, kernel: str) -> None:
     kernel_id = world.names.kernel(kernel)
     outcomes = [r.succeeded for r in world.agents.requests_to(agent, method) if r.args[0] == kernel_id]
-    assert len(outcomes) >= 2 and not any(outcomes), f"{method} for {kernel} on agent {agent}: {outcomes or 'never asked'}"
+    assert len(outcomes) >= 2 and not any(outcomes), (
+        f"{method} for {kernel} on agent {agent}: {outcomes or 'never asked'}"
+    )
 
 
-@then(phrase('agent "{agent:Name}" is asked again and again whether it runs kernel "{kernel:Name}", and every request fails'))
+@then(
+    phrase(
+        'agent "{agent:Name}" is asked again and again whether it runs kernel "{kernel:Name}", and every request fails'
+    )
+)
 def asked_running_repeatedly(world: SchedulerWorld, agent: str, kernel: str) -> None:
     _asked_repeatedly_in_vain(world, agent, "check_running", kernel)
 
 
-@then(phrase('agent "{agent:Name}" is asked again and again to destroy kernel "{kernel:Name}", and every request fails'))
+@then(
+    phrase('agent "{agent:Name}" is asked again and again to destroy kernel "{kernel:Name}", and every request fails')
+)
 def asked_to_destroy_repeatedly(world: SchedulerWorld, agent: str, kernel: str) -> None:
     _asked_repeatedly_in_vain(world, agent, "destroy_kernel", kernel)
 
@@ -256,19 +272,31 @@ def _batch_triggers(world: CoordinatorWorld, agent: str, session: str) -> list:
     return [r for r in world.agents.requests_to(agent, "trigger_batch_execution") if r.args[0] == session_id]
 
 
-@then(phrase('agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}" in kernel "{kernel:Name}"'))
+@then(
+    phrase(
+        'agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}" in kernel "{kernel:Name}"'
+    )
+)
 def asked_to_trigger_batch(world: CoordinatorWorld, agent: str, session: str, kernel: str) -> None:
     kernels = [world.names.of(r.args[1]) for r in _batch_triggers(world, agent, session) if r.succeeded]
-    assert kernels == [kernel], f"agent {agent} was asked to run session {session}'s batch job in {kernels or 'no kernel'}"
+    assert kernels == [kernel], (
+        f"agent {agent} was asked to run session {session}'s batch job in {kernels or 'no kernel'}"
+    )
 
 
-@then(phrase('agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}", and the request fails'))
+@then(
+    phrase(
+        'agent "{agent:Name}" is asked to trigger batch execution of session "{session:Name}", and the request fails'
+    )
+)
 def asked_to_trigger_batch_and_fails(world: CoordinatorWorld, agent: str, session: str) -> None:
     outcomes = [r.succeeded for r in _batch_triggers(world, agent, session)]
-    assert outcomes == [False], f"batch triggers for session {session} on agent {agent} succeeded: {outcomes or 'none sent'}"
+    assert outcomes == [False], (
+        f"batch triggers for session {session} on agent {agent} succeeded: {outcomes or 'none sent'}"
+    )
 
 
-@then(phrase('no agent is asked to trigger batch execution'))
+@then(phrase("no agent is asked to trigger batch execution"))
 def no_batch_trigger(world: CoordinatorWorld) -> None:
     sent = [r for r in world.agents.requests if r.method == "trigger_batch_execution"]
     assert not sent, f"{len(sent)} batch trigger(s) were sent"

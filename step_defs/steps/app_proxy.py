@@ -39,10 +39,14 @@ def proxy_has_endpoint(world: ServingWorld, name: str) -> None:
 @then(phrase('the app proxy is asked to register deployment "{name:Name}"'))
 def proxy_registration(world: ServingWorld, name: str) -> None:
     requests = world.app_proxy.requests_for(world.deployment(name), "POST")
-    assert requests, f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests] or 'no request'}"
+    assert requests, (
+        f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests] or 'no request'}"
+    )
     body = requests[-1].body or {}
     assert body.get("service_name") == name, f"the registration names the service {body.get('service_name')!r}"
-    assert requests[-1].token == world.app_proxy.token, "the registration does not carry the scaling group's app-proxy token"
+    assert requests[-1].token == world.app_proxy.token, (
+        "the registration does not carry the scaling group's app-proxy token"
+    )
 
 
 @then(phrase('the app proxy is asked {count:d} times to register deployment "{name:Name}"'))
@@ -67,7 +71,9 @@ async def no_url(world: ServingWorld, name: str) -> None:
 @then(phrase('the app proxy is asked to unregister deployment "{name:Name}"'))
 def proxy_deletion(world: ServingWorld, name: str) -> None:
     requests = world.app_proxy.requests_for(world.deployment(name), "DELETE")
-    assert requests, f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests] or 'no request'}"
+    assert requests, (
+        f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests] or 'no request'}"
+    )
 
 
 @then(phrase('the app proxy still routes to deployment "{name:Name}"'))
@@ -82,7 +88,9 @@ def proxy_dropped_endpoint(world: ServingWorld, name: str) -> None:
 
 @then("the app proxy is not contacted")
 def proxy_not_contacted(world: ServingWorld) -> None:
-    assert not world.app_proxy.requests, f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests]}"
+    assert not world.app_proxy.requests, (
+        f"the app proxy got {[(r.method, r.endpoint_id) for r in world.app_proxy.requests]}"
+    )
 
 
 @then(phrase('deployment "{name:Name}" is reported as a failure because the app proxy answered {status:d}'))

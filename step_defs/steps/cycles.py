@@ -106,7 +106,9 @@ def promotion_passed_over(world: CoordinatorWorld, name: str, session: str) -> N
     assert cycle.schedule_type == world.schedule_type_of(name), f"the last cycle was {cycle.name}, not {name}"
     assert cycle.error is None, f"the {cycle.name} cycle ended with {cycle.error!r}"
     queries = [s for s in cycle.selections if s.query == "sessions for the promotion"]
-    assert queries, f"the {name} promotion did not query sessions (selections: {[str(s) for s in cycle.selections] or 'none'})"
+    assert queries, (
+        f"the {name} promotion did not query sessions (selections: {[str(s) for s in cycle.selections] or 'none'})"
+    )
     selected = {world.names.of(i) for q in queries for i in q.selected}
     assert world.names.session(session) not in set().union(*(q.selected for q in queries)), (
         f"the {name} promotion selected session {session!r} (it selected {sorted(selected)})"

@@ -4,6 +4,7 @@ the deployment handlers report about them. BEP state words are bound in support.
 from __future__ import annotations
 
 from ai.backend.common.data.endpoint.types import EndpointLifecycle
+from ai.backend.common.events.event_types.notification import NotificationTriggeredEvent
 from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import DeploymentSubStep, RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
@@ -21,12 +22,12 @@ from support.vocabulary import StateWord, code_state
 
 
 @given(phrase('deployment "{name:Name}" is {state:DeploymentState}'))
-def deployment_in(world: ServingWorld, name: str, state: StateWord) -> None:
+def deployment_in(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle]) -> None:
     world.add_deployment(name, code_state(state))
 
 
 @given(phrase('deployment "{name:Name}" is {state:DeploymentState} with {count:Replicas}'))
-def deployment_with_replicas(world: ServingWorld, name: str, state: StateWord, count: int) -> None:
+def deployment_with_replicas(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle], count: int) -> None:
     world.add_deployment(name, code_state(state), replicas=count)
 
 
@@ -58,7 +59,7 @@ def deploying_new_revision(world: ServingWorld, name: str) -> None:
     deploying step yet, and nothing in its history. Its policy, set when it was created, deploys a
     new revision by rolling update."""
     world.add_deployment(name, EndpointLifecycle.DEPLOYING, deploying_revision=_new_revision(name))
-    world.add_rows(DeploymentPolicyRowFactory(endpoint=world.deployment(name)))
+    world.add_rows(DeploymentPolicyRowFactory.build(endpoint=world.deployment(name)))
 
 
 @given(phrase('deployment "{name:Name}" has been deploying a new revision by rolling update for {duration:Duration}'))
@@ -82,19 +83,21 @@ async def _lifecycle(world: ServingWorld, name: str):
     return (await world.read.deployment(world.deployment(name)))["lifecycle_stage"]
 
 
-async def _assert_lifecycle(world: ServingWorld, name: str, state: StateWord) -> None:
+async def _assert_lifecycle(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle]) -> None:
     actual = await _lifecycle(world, name)
-    assert state.code is not None, f"deployment {name!r} is {actual.name}: 26.3.3 has no {state.word} deployment state ({state.note})"
+    assert state.code is not None, (
+        f"deployment {name!r} is {actual.name}: 26.3.3 has no {state.word} deployment state ({state.note})"
+    )
     assert actual == state.code, f"deployment {name!r} is {actual.name}, not {state}"
 
 
 @then(phrase('deployment "{name:Name}" moves to {state:DeploymentState}'))
-async def deployment_moves_to(world: ServingWorld, name: str, state: StateWord) -> None:
+async def deployment_moves_to(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle]) -> None:
     await _assert_lifecycle(world, name, state)
 
 
 @then(phrase('deployment "{name:Name}" stays {state:DeploymentState}'))
-async def deployment_stays(world: ServingWorld, name: str, state: StateWord) -> None:
+async def deployment_stays(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle]) -> None:
     worked_on(world, world.deployment(name), f"deployment {name!r}")
     await _assert_lifecycle(world, name, state)
 
@@ -121,7 +124,9 @@ def _deploying(row: dict) -> str:
 async def deployment_rolling_back(world: ServingWorld, name: str) -> None:
     row = await world.read.deployment(world.deployment(name))
     found = (row["lifecycle_stage"], row["sub_step"])
-    assert found == (EndpointLifecycle.DEPLOYING, DeploymentSubStep.ROLLING_BACK), f"deployment {name!r} is {_deploying(row)}"
+    assert found == (EndpointLifecycle.DEPLOYING, DeploymentSubStep.ROLLING_BACK), (
+        f"deployment {name!r} is {_deploying(row)}"
+    )
 
 
 @then(phrase('deployment "{name:Name}" is still deploying its new revision, at no deploying step'))
@@ -129,7 +134,9 @@ async def deployment_still_deploying(world: ServingWorld, name: str) -> None:
     worked_on(world, world.deployment(name), f"deployment {name!r}")
     row = await world.read.deployment(world.deployment(name))
     found = (row["lifecycle_stage"], row["sub_step"], row["deploying_revision"])
-    assert found == (EndpointLifecycle.DEPLOYING, None, _new_revision(name)), f"deployment {name!r} is {_deploying(row)}"
+    assert found == (EndpointLifecycle.DEPLOYING, None, _new_revision(name)), (
+        f"deployment {name!r} is {_deploying(row)}"
+    )
 
 
 # -- Then: the routes a deployment handler created or retired --------------------------------------
@@ -194,17 +201,26 @@ async def next_cycle_not_requested(world: ServingWorld, name: str) -> None:
 # -- Then: deployment history ----------------------------------------------------------------------
 
 
-@then(phrase(
-    'the deployment history of "{name:Name}" records a {result:Result} of "{phase:Name}" '
-    "from {source:DeploymentState} to {target:DeploymentState}"
-))
+@then(
+    phrase(
+        'the deployment history of "{name:Name}" records a {result:Result} of "{phase:Name}" '
+        "from {source:DeploymentState} to {target:DeploymentState}"
+    )
+)
 async def deployment_history_records(
-    world: ServingWorld, name: str, result: SchedulingResult, phase: str, source: StateWord, target: StateWord,
+    world: ServingWorld,
+    name: str,
+    result: SchedulingResult,
+    phase: str,
+    source: StateWord[EndpointLifecycle],
+    target: StateWord[EndpointLifecycle],
 ) -> None:
     history = await world.read.deployment_history(world.deployment(name))
     wanted = (phase, result.name, source.code and source.code.name, target.code and target.code.name)
     found = [(h.phase, h.result.upper(), h.from_status, h.to_status) for h in history]
-    assert None not in wanted, f"26.3.3 has no such deployment state: {source}, {target}; recorded: {found or 'nothing'}"
+    assert None not in wanted, (
+        f"26.3.3 has no such deployment state: {source}, {target}; recorded: {found or 'nothing'}"
+    )
     assert wanted in [(p, r, (f or "").upper(), (t or "").upper()) for p, r, f, t in found], (
         f"the deployment history of {name!r} holds {found or 'nothing'}"
     )
@@ -231,12 +247,19 @@ async def single_attempt(world: ServingWorld, name: str, phase: str) -> None:
     assert attempts == 1, f"the deployment history of {name!r} holds {[str(h) for h in history] or 'nothing'}"
 
 
-@then(phrase(
-    'the deployment history of "{name:Name}" records an {result:Result} of "{phase:Name}" '
-    "from {source:DeploymentState} to {target:DeploymentState}"
-))
+@then(
+    phrase(
+        'the deployment history of "{name:Name}" records an {result:Result} of "{phase:Name}" '
+        "from {source:DeploymentState} to {target:DeploymentState}"
+    )
+)
 async def deployment_history_records_an(
-    world: ServingWorld, name: str, result: SchedulingResult, phase: str, source: StateWord, target: StateWord,
+    world: ServingWorld,
+    name: str,
+    result: SchedulingResult,
+    phase: str,
+    source: StateWord[EndpointLifecycle],
+    target: StateWord[EndpointLifecycle],
 ) -> None:
     """The same, for results read with "an" (an EXPIRED)."""
     await deployment_history_records(world, name, result, phase, source, target)
@@ -256,31 +279,46 @@ async def no_deployment_history(world: ServingWorld, name: str) -> None:
     assert not history, f"the deployment history of {name!r} holds {[str(h) for h in history]}"
 
 
-@then(phrase('a lifecycle notification says deployment "{name:Name}" went from {source:DeploymentState} to {target:DeploymentState}'))
-def lifecycle_notification(world: ServingWorld, name: str, source: StateWord, target: StateWord) -> None:
+@then(
+    phrase(
+        'a lifecycle notification says deployment "{name:Name}" went from {source:DeploymentState} to {target:DeploymentState}'
+    )
+)
+def lifecycle_notification(
+    world: ServingWorld, name: str, source: StateWord[EndpointLifecycle], target: StateWord[EndpointLifecycle]
+) -> None:
     sent = [
-        (e.event.notification_data["from_status"], e.event.notification_data["to_status"])
-        for e in world.events.of_type("NotificationTriggeredEvent")
-        if e.event.notification_data.get("endpoint_name") == name
+        (e.notification_data["from_status"], e.notification_data["to_status"])
+        for e in world.events.of_type(NotificationTriggeredEvent)
+        if e.notification_data.get("endpoint_name") == name
     ]
     assert source.code and target.code, f"26.3.3 has no such deployment state: {source}, {target}; sent: {sent}"
     assert (source.code.value, target.code.value) in sent, f"notifications for {name!r}: {sent or 'none'}"
 
 
-@then(phrase(
-    'a lifecycle notification says deployment "{name:Name}" went from {source:DeploymentState} to '
-    '{target:DeploymentState} with the result "{result:Name}"'
-))
+@then(
+    phrase(
+        'a lifecycle notification says deployment "{name:Name}" went from {source:DeploymentState} to '
+        '{target:DeploymentState} with the result "{result:Name}"'
+    )
+)
 def lifecycle_notification_with_result(
-    world: ServingWorld, name: str, source: StateWord, target: StateWord, result: str,
+    world: ServingWorld,
+    name: str,
+    source: StateWord[EndpointLifecycle],
+    target: StateWord[EndpointLifecycle],
+    result: str,
 ) -> None:
     """The notification of a transition and how the coordinator classified it ("success", or for a
     failure "need_retry", "expired" or "give_up")."""
     sent = [
-        (e.event.notification_data["from_status"], e.event.notification_data["to_status"],
-         e.event.notification_data["transition_result"])
-        for e in world.events.of_type("NotificationTriggeredEvent")
-        if e.event.notification_data.get("endpoint_name") == name
+        (
+            e.notification_data["from_status"],
+            e.notification_data["to_status"],
+            e.notification_data["transition_result"],
+        )
+        for e in world.events.of_type(NotificationTriggeredEvent)
+        if e.notification_data.get("endpoint_name") == name
     ]
     assert source.code and target.code, f"26.3.3 has no such deployment state: {source}, {target}; sent: {sent}"
     assert (source.code.value, target.code.value, result) in sent, f"notifications for {name!r}: {sent or 'none'}"
@@ -288,7 +326,9 @@ def lifecycle_notification_with_result(
 
 @then(phrase('no lifecycle notification is sent for deployment "{name:Name}"'))
 def no_lifecycle_notification(world: ServingWorld, name: str) -> None:
-    sent = [e for e in world.events.of_type("NotificationTriggeredEvent") if e.event.notification_data.get("endpoint_name") == name]
+    sent = [
+        e for e in world.events.of_type(NotificationTriggeredEvent) if e.notification_data.get("endpoint_name") == name
+    ]
     assert not sent, f"{len(sent)} notification(s) were sent for {name!r}"
 
 
@@ -329,22 +369,28 @@ def deployment_failure_detail(world: ServingWorld, name: str, detail: str) -> No
     assert error.error_detail == detail, f"the failure of deployment {name!r} says {error.error_detail!r}"
 
 
-@then(phrase(
-    'the {handler:Name} handler reported deployment "{name:Name}" as a failure with reason "{reason:Name}" '
-    "in each of its {count:d} cycles"
-))
+@then(
+    phrase(
+        'the {handler:Name} handler reported deployment "{name:Name}" as a failure with reason "{reason:Name}" '
+        "in each of its {count:d} cycles"
+    )
+)
 def deployment_failed_every_cycle(world: ServingWorld, handler: str, name: str, reason: str, count: int) -> None:
     cycles = [c for c in world.cycles if c.name == handler]
     assert len(cycles) == count, f"{len(cycles)} {handler} cycle(s) ran"
     ended = [repr(c.error) for c in cycles if c.error is not None]
     assert not ended, f"{handler} cycles ended with {ended}"
     reports = [r for r in world.reports if r.handler == handler]
-    assert len(reports) == count, f"the {handler} handler was given something to do in {len(reports)} of its {count} cycles"
+    assert len(reports) == count, (
+        f"the {handler} handler was given something to do in {len(reports)} of its {count} cycles"
+    )
     wanted = world.deployment(name)
     for number, report in enumerate(reports, 1):
         error = report.errors.get(wanted)
         assert error is not None, f"in cycle {number}, the {handler} handler did not report {name!r} as a failure"
-        assert error.reason == reason, f"in cycle {number}, {name!r} failed with reason {error.reason!r} ({error.error_detail})"
+        assert error.reason == reason, (
+            f"in cycle {number}, {name!r} failed with reason {error.reason!r} ({error.error_detail})"
+        )
 
 
 @then(phrase('deployment "{name:Name}" is not reported'))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ai.backend.common.events.event_types.model_serving.anycast import EndpointRouteListUpdatedEvent
+from ai.backend.common.events.event_types.session.broadcast import SchedulingBroadcastEvent
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import then
@@ -9,12 +11,16 @@ from support.coordinator_world import CoordinatorWorld
 from support.phrases import phrase
 
 
-def _scheduling_events(world: CoordinatorWorld, name: str) -> list:
+def _scheduling_events(world: CoordinatorWorld, name: str) -> list[SchedulingBroadcastEvent]:
     session_id = world.names.session(name)
-    return [p.event for p in world.events.of_type("SchedulingBroadcastEvent") if p.event.session_id == session_id]
+    return [e for e in world.events.of_type(SchedulingBroadcastEvent) if e.session_id == session_id]
 
 
-@then(phrase('a {status:SessionStatus} scheduling event is broadcast for session "{name:Name}" with reason "{reason:Name}"'))
+@then(
+    phrase(
+        'a {status:SessionStatus} scheduling event is broadcast for session "{name:Name}" with reason "{reason:Name}"'
+    )
+)
 def scheduling_event(world: CoordinatorWorld, status: SessionStatus, name: str, reason: str) -> None:
     events = _scheduling_events(world, name)
     seen = [(e.status_transition, e.reason) for e in events]
@@ -30,13 +36,13 @@ def no_scheduling_event(world: CoordinatorWorld, name: str) -> None:
 @then(phrase('the app proxy is told that the routes of endpoint "{endpoint:Name}" changed'))
 def routes_changed_event(world: CoordinatorWorld, endpoint: str) -> None:
     endpoint_id = world.endpoint(endpoint)
-    told = [p.event.endpoint_id for p in world.events.of_type("EndpointRouteListUpdatedEvent")]
+    told = [e.endpoint_id for e in world.events.of_type(EndpointRouteListUpdatedEvent)]
     assert endpoint_id in told, f"route-list updates were sent for {told or 'no endpoint'}"
 
 
 @then("the app proxy is told nothing")
 def no_route_event(world: CoordinatorWorld) -> None:
-    told = world.events.of_type("EndpointRouteListUpdatedEvent")
+    told = world.events.of_type(EndpointRouteListUpdatedEvent)
     assert not told, f"{len(told)} route-list update(s) were sent"
 
 

@@ -57,6 +57,7 @@ async def run_until_status(world: EndToEndWorld, name: str, status: SessionStatu
 @when(phrase('the scheduler runs until session "{name:Name}" is {status:SessionStatus}, a minute at a time'))
 async def run_until_status_by_minutes(world: EndToEndWorld, name: str, status: SessionStatus) -> None:
     """As above, with a minute between ticks: only what is due every minute happens (the long timers)."""
+
     async def reached() -> bool:
         return await _status(world, name) == status
 
@@ -102,4 +103,6 @@ async def agent_disappears(world: EndToEndWorld, agent: str) -> None:
 
 @then(phrase("no scheduler cycle ended with an error"))
 def no_cycle_errors(world: EndToEndWorld) -> None:
-    assert not world.cycle_errors, "cycles ended with errors: " + "; ".join(f"{t.value}: {e!r}" for t, e in world.cycle_errors)
+    assert not world.cycle_errors, "cycles ended with errors: " + "; ".join(
+        f"{t.value}: {e!r}" for t, e in world.cycle_errors
+    )

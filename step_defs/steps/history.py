@@ -8,9 +8,9 @@ from datetime import timedelta
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.bdd import given, then
-from support.evidence import worked_on
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader, HistoryEntry
+from support.evidence import worked_on
 from support.factories.rows import SchedulingHistoryRowFactory
 from support.phrases import phrase
 from support.probe_handler import PROBE_ERROR, FailingProbeHandler
@@ -23,31 +23,47 @@ async def _history(world: CoordinatorWorld, name: str) -> list[HistoryEntry]:
 # -- Given -----------------------------------------------------------------------------------------
 
 
-@given(phrase(
-    'session "{name:Name}" last failed in phase "{phase:Name}" {attempts:d} times in a row, the first time {age:Duration} ago'
-))
+@given(
+    phrase(
+        'session "{name:Name}" last failed in phase "{phase:Name}" {attempts:d} times in a row, the first time {age:Duration} ago'
+    )
+)
 def failed_before(world: CoordinatorWorld, name: str, phase: str, attempts: int, age: timedelta) -> None:
     """One merged history entry, as the coordinator leaves it after ``attempts`` consecutive
     need-retry failures in ``phase`` (the session staying in its status). The failures carry the
     error code the handler of that phase reports, so that a further identical failure merges into
     this entry, as it would in production."""
     status = world.arranged(name).session_info.lifecycle.status
-    world.arrange_rows(SchedulingHistoryRowFactory(
-        session_id=world.names.session(name), phase=phase, result=SchedulingResult.NEED_RETRY,
-        from_status=status, to_status=status, attempts=attempts, created_at=world.clock.ago(age),
-        error_code=PROBE_ERROR if phase == FailingProbeHandler.name() else None,
-    ))
+    world.arrange_rows(
+        SchedulingHistoryRowFactory.build(
+            session_id=world.names.session(name),
+            phase=phase,
+            result=SchedulingResult.NEED_RETRY,
+            from_status=status,
+            to_status=status,
+            attempts=attempts,
+            created_at=world.clock.ago(age),
+            error_code=PROBE_ERROR if phase == FailingProbeHandler.name() else None,
+        )
+    )
 
 
 # -- Then ------------------------------------------------------------------------------------------
 
 
-@then(phrase(
-    'the scheduling history of session "{name:Name}" ends with "{phase:Name}" {result:Result} '
-    "from {source:SessionStatus} to {target:SessionStatus}"
-))
+@then(
+    phrase(
+        'the scheduling history of session "{name:Name}" ends with "{phase:Name}" {result:Result} '
+        "from {source:SessionStatus} to {target:SessionStatus}"
+    )
+)
 async def history_ends_with(
-    world: CoordinatorWorld, name: str, phase: str, result: SchedulingResult, source: SessionStatus, target: SessionStatus
+    world: CoordinatorWorld,
+    name: str,
+    phase: str,
+    result: SchedulingResult,
+    source: SessionStatus,
+    target: SessionStatus,
 ) -> None:
     history = await _history(world, name)
     assert history, f"nothing is recorded in the scheduling history of session {name}"

@@ -15,17 +15,23 @@ from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEve
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
 
-from support.evidence import worked_on
 from support.bdd import then, when
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader
+from support.evidence import worked_on
 from support.phrases import phrase
+
+
+def _image_of(world: CoordinatorWorld, name: str) -> str:
+    images = world.arranged(name).session_info.image.images
+    assert images, f"session {name} has no image"
+    return images[0]
 
 
 @when(phrase('agent "{agent:Name}" reports that it failed to pull the image of session "{name:Name}"'))
 async def pull_failed(world: CoordinatorWorld, agent: str, name: str) -> None:
     await world.flush()
-    image = world.arranged(name).session_info.image.images[0]
+    image = _image_of(world, name)
     with world.clock.pinned():
         await world.coordinator.cancel_kernels_for_failed_image(AgentId(agent), image, "manifest unknown")
 
@@ -35,7 +41,10 @@ async def kernel_terminated(world: CoordinatorWorld, agent: str, kernel: str) ->
     await world.flush()
     owner = world.session_of_kernel(kernel)
     event = KernelTerminatedAnycastEvent(
-        kernel_id=world.names.kernel(kernel), session_id=world.names.session(owner), reason=KernelLifecycleEventReason.FAILED_TO_START, exit_code=1
+        kernel_id=world.names.kernel(kernel),
+        session_id=world.names.session(owner),
+        reason=KernelLifecycleEventReason.FAILED_TO_START,
+        exit_code=1,
     )
     with world.clock.pinned():
         world.kernel_event_results.append(await world.coordinator.handle_kernel_terminated(event))
@@ -69,9 +78,9 @@ def _resource_spec(occupied: ResourceSlot) -> dict:
     A request carries every slot type the installation knows, at 0 for those not asked for; the
     agent drops those (its resource stage normalizes the slots, ignoring unknown ones), so it
     reports no allocation for them, as support.fleet's agents do."""
-    return {"allocations": {
-        name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items() if amount
-    }}
+    return {
+        "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items() if amount}
+    }
 
 
 async def _report(world: CoordinatorWorld, agent: str, kernel: str, event_type, handle, **fields) -> None:
@@ -90,7 +99,11 @@ async def kernel_preparing(world: CoordinatorWorld, agent: str, kernel: str) -> 
 @when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is pulling its image'))
 async def kernel_pulling(world: CoordinatorWorld, agent: str, kernel: str) -> None:
     await _report(
-        world, agent, kernel, KernelPullingAnycastEvent, world.coordinator.handle_kernel_pulling,
+        world,
+        agent,
+        kernel,
+        KernelPullingAnycastEvent,
+        world.coordinator.handle_kernel_pulling,
         reason="pulling-image",
     )
 
@@ -98,7 +111,11 @@ async def kernel_pulling(world: CoordinatorWorld, agent: str, kernel: str) -> No
 @when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is being created'))
 async def kernel_creating(world: CoordinatorWorld, agent: str, kernel: str) -> None:
     await _report(
-        world, agent, kernel, KernelCreatingAnycastEvent, world.coordinator.handle_kernel_creating,
+        world,
+        agent,
+        kernel,
+        KernelCreatingAnycastEvent,
+        world.coordinator.handle_kernel_creating,
         reason="creating-container",
     )
 
@@ -110,18 +127,26 @@ async def kernel_running(world: CoordinatorWorld, agent: str, kernel: str) -> No
         "container_id": f"container-{world.names.kernel(kernel).hex[:12]}",
         "resource_spec": _resource_spec(arranged.resource.requested_slots),
         "kernel_host": "10.0.0.10",
-        "repl_in_port": 2000, "repl_out_port": 2001, "stdin_port": 2002, "stdout_port": 2003,
+        "repl_in_port": 2000,
+        "repl_out_port": 2001,
+        "stdin_port": 2002,
+        "stdout_port": 2003,
     }
     await _report(
-        world, agent, kernel, KernelStartedAnycastEvent, world.coordinator.handle_kernel_running,
-        reason="new-container-started", creation_info=creation_info,
+        world,
+        agent,
+        kernel,
+        KernelStartedAnycastEvent,
+        world.coordinator.handle_kernel_running,
+        reason="new-container-started",
+        creation_info=creation_info,
     )
 
 
 @when(phrase('agent "{agent:Name}" reports that it started pulling the image of session "{name:Name}"'))
 async def image_pull_started(world: CoordinatorWorld, agent: str, name: str) -> None:
     await world.flush()
-    image = world.arranged(name).session_info.image.images[0]
+    image = _image_of(world, name)
     with world.clock.pinned():
         await world.coordinator.update_kernels_to_pulling_for_image(AgentId(agent), image)
 
@@ -129,7 +154,7 @@ async def image_pull_started(world: CoordinatorWorld, agent: str, name: str) -> 
 @when(phrase('agent "{agent:Name}" reports that it has the image of session "{name:Name}"'))
 async def image_ready(world: CoordinatorWorld, agent: str, name: str) -> None:
     await world.flush()
-    image = world.arranged(name).session_info.image.images[0]
+    image = _image_of(world, name)
     with world.clock.pinned():
         await world.coordinator.update_kernels_to_prepared_for_image(AgentId(agent), image)
 

@@ -64,7 +64,9 @@ def reported_failure(world: SchedulerWorld, kernel: str, reason: str) -> None:
 @then(phrase('kernel "{kernel:Name}" moves to {status:KernelStatus}'))
 def kernel_moves_to(world: SchedulerWorld, kernel: str, status: KernelStatus) -> None:
     target = kernel_destination(world.last_run, world.names, kernel, world.names.kernel(kernel))
-    assert target == status, f"kernel {kernel} {'keeps its status' if target is None else f'moves to {target}'}, not to {status}"
+    assert target == status, (
+        f"kernel {kernel} {'keeps its status' if target is None else f'moves to {target}'}, not to {status}"
+    )
 
 
 @then(phrase('kernel "{kernel:Name}" stays {status:KernelStatus}'))

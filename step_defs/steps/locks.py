@@ -113,7 +113,9 @@ def held_one_after_the_other(world: CoordinatorWorld, lock: str) -> None:
     )
 
 
-@then(phrase('the cycle that got the scheduler lock "{lock:Name}" second had asked for it before the first released it'))
+@then(
+    phrase('the cycle that got the scheduler lock "{lock:Name}" second had asked for it before the first released it')
+)
 def second_waited(world: CoordinatorWorld, lock: str) -> None:
     holds = _holds(world, _lock(lock))
     assert len(holds) == 2, f"lock timeline: {_timeline(world)}"

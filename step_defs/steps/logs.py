@@ -56,10 +56,12 @@ def handler_failure_logged(handler: str, message: str) -> None:
     )
 
 
-@then(phrase(
-    'the manager logs that evaluating the rolling update of deployment "{name:Name}" failed with '
-    '"{message:Name}", once per cycle'
-))
+@then(
+    phrase(
+        'the manager logs that evaluating the rolling update of deployment "{name:Name}" failed with '
+        '"{message:Name}", once per cycle'
+    )
+)
 def evaluation_failure_logged(world: ServingWorld, name: str, message: str) -> None:
     """The deployment strategy evaluator logs an error for every deployment whose strategy raised,
     and reports it as failed; once for each deploying cycle whose handler was given it."""

@@ -37,7 +37,9 @@ def _converged(routes: list[dict], statuses: dict, count: int) -> bool:
 
 
 def _describe(routes: list[dict], statuses: dict) -> str:
-    return "; ".join(f"route {r['status'].name} with session {getattr(statuses.get(r['session']), 'name', '-')}" for r in routes)
+    return "; ".join(
+        f"route {r['status'].name} with session {getattr(statuses.get(r['session']), 'name', '-')}" for r in routes
+    )
 
 
 @given(phrase('a user creates deployment "{name:Name}" with {count:Replicas}'))
@@ -73,7 +75,12 @@ async def serves_with(world: ServingEndToEndWorld, name: str, count: int) -> Non
 @then(phrase('deployment "{name:Name}" has had {count:d} sessions, every one of them RUNNING or ended'))
 async def sessions_had(world: ServingEndToEndWorld, name: str, count: int) -> None:
     sessions = await world.serving.new_sessions_of_deployment(name)
-    assert len(sessions) == count, f"deployment {name} has had {len(sessions)} sessions: {[s['name'] for s in sessions]}"
-    stuck = [s["status"].name for s in sessions
-             if s["status"] not in (SessionStatus.RUNNING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)]
+    assert len(sessions) == count, (
+        f"deployment {name} has had {len(sessions)} sessions: {[s['name'] for s in sessions]}"
+    )
+    stuck = [
+        s["status"].name
+        for s in sessions
+        if s["status"] not in (SessionStatus.RUNNING, SessionStatus.TERMINATED, SessionStatus.CANCELLED)
+    ]
     assert not stuck, f"sessions of deployment {name} are still {stuck}"

@@ -16,9 +16,11 @@ OTHER_ACCESS_KEY = "AKIAIOSFODNN7OTHERKP"
 OTHER_POLICY = "other keypair policy"
 
 
-@given(phrase(
-    'the {scope:Name} of session "{name:Name}" may use {limit:Resources} in total, of which {used:Resources} are in use'
-))
+@given(
+    phrase(
+        'the {scope:Name} of session "{name:Name}" may use {limit:Resources} in total, of which {used:Resources} are in use'
+    )
+)
 def quota(world: SchedulerWorld, scope: str, name: str, limit: ResourceSlot, used: ResourceSlot) -> None:
     world.limit_quota(scope, name, limit, used)
 
@@ -28,11 +30,13 @@ def other_keypair(world: CoordinatorWorld, name: str) -> None:
     """The session belongs to the same user, but was started with a second keypair of the user,
     which has a resource policy of its own (database tier: the rows the repository joins)."""
     user = world.arranged(name).session_info.metadata.user_uuid
-    owner = UserRowFactory()
+    owner = UserRowFactory.build()
     assert owner.values["uuid"] == user, f"session {name} does not belong to the default user"
     world.arrange_rows(
-        KeyPairResourcePolicyRowFactory(name=OTHER_POLICY),
-        KeyPairRowFactory(access_key=OTHER_ACCESS_KEY, user=user, user_id=owner.values["email"], resource_policy=OTHER_POLICY),
+        KeyPairResourcePolicyRowFactory.build(name=OTHER_POLICY),
+        KeyPairRowFactory.build(
+            access_key=OTHER_ACCESS_KEY, user=user, user_id=owner.values["email"], resource_policy=OTHER_POLICY
+        ),
     )
     world.amend_session(name, access_key=OTHER_ACCESS_KEY)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.sokovan.scheduler.results import SessionExecutionResult
 
 from support.bdd import then
 from support.evidence import worked_on
@@ -69,12 +70,15 @@ def not_reported(world: SchedulerWorld, name: str) -> None:
 @then("the handler reports no session")
 def reports_nothing(world: SchedulerWorld) -> None:
     result = world.last_run.result
+    assert isinstance(result, SessionExecutionResult), f"{world.last_run.name} reports kernels, not sessions"
     assert not (result.successes or result.failures or result.skipped), summary(world.last_run, world.names)
 
 
 @then("no session is skipped")
 def none_skipped(world: SchedulerWorld) -> None:
-    assert not world.last_run.result.skipped, summary(world.last_run, world.names)
+    result = world.last_run.result
+    assert isinstance(result, SessionExecutionResult), f"{world.last_run.name} reports kernels, not sessions"
+    assert not result.skipped, summary(world.last_run, world.names)
 
 
 @then(phrase('session "{name:Name}" moves to {status:SessionStatus}'))

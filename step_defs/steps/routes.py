@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from ai.backend.common.events.event_types.notification import NotificationTriggeredEvent
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult
 from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
@@ -24,12 +25,12 @@ ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, 
 
 
 @given(phrase('deployment "{deployment:Name}" has route "{route:Name}" in {state:RouteState}'))
-def route_in(world: ServingWorld, deployment: str, route: str, state: StateWord) -> None:
+def route_in(world: ServingWorld, deployment: str, route: str, state: StateWord[RouteStatus]) -> None:
     world.add_route(deployment, route, code_state(state))
 
 
 @given(phrase('deployment "{deployment:Name}" has routes {routes:Names} in {state:RouteState}'))
-def routes_in(world: ServingWorld, deployment: str, routes: list[str], state: StateWord) -> None:
+def routes_in(world: ServingWorld, deployment: str, routes: list[str], state: StateWord[RouteStatus]) -> None:
     for route in routes:
         world.add_route(deployment, route, code_state(state))
 
@@ -68,12 +69,19 @@ def still_serving(world: ServingWorld, route: str) -> None:
 async def terminating_since(world: ServingWorld, route: str, duration: timedelta) -> None:
     """The route history's record of the route entering TERMINATING, ``duration`` ago."""
     since = world.clock.now - duration
-    await world.write(sa.insert(RouteHistoryRow.__table__).values(
-        route_id=world.route(route), deployment_id=world.deployment_of(route),
-        phase="evict-routes", from_status=RouteStatus.UNHEALTHY.value, to_status=RouteStatus.TERMINATING.value,
-        result=str(SchedulingResult.SUCCESS), message="evict-routes completed successfully",
-        created_at=since, updated_at=since,
-    ))
+    await world.write(
+        sa.insert(RouteHistoryRow.__table__).values(
+            route_id=world.route(route),
+            deployment_id=world.deployment_of(route),
+            phase="evict-routes",
+            from_status=RouteStatus.UNHEALTHY.value,
+            to_status=RouteStatus.TERMINATING.value,
+            result=str(SchedulingResult.SUCCESS),
+            message="evict-routes completed successfully",
+            created_at=since,
+            updated_at=since,
+        )
+    )
 
 
 @given("the scaling group cleans up no routes")
@@ -88,36 +96,38 @@ async def _status(world: ServingWorld, route: str) -> RouteStatus:
     return (await world.read.route(world.route(route)))["status"]
 
 
-async def _assert_status(world: ServingWorld, route: str, state: StateWord) -> None:
+async def _assert_status(world: ServingWorld, route: str, state: StateWord[RouteStatus]) -> None:
     actual = await _status(world, route)
-    assert state.code is not None, f"route {route!r} is {actual.name}: 26.3.3 has no {state.word} route state ({state.note})"
+    assert state.code is not None, (
+        f"route {route!r} is {actual.name}: 26.3.3 has no {state.word} route state ({state.note})"
+    )
     assert actual == state.code, f"route {route!r} is {actual.name}, not {state}"
 
 
 @then(phrase('route "{route:Name}" moves to {state:RouteState}'))
-async def route_moves_to(world: ServingWorld, route: str, state: StateWord) -> None:
+async def route_moves_to(world: ServingWorld, route: str, state: StateWord[RouteStatus]) -> None:
     await _assert_status(world, route, state)
 
 
 @then(phrase('route "{route:Name}" stays {state:RouteState}'))
-async def route_stays(world: ServingWorld, route: str, state: StateWord) -> None:
+async def route_stays(world: ServingWorld, route: str, state: StateWord[RouteStatus]) -> None:
     worked_on(world, world.route(route), f"route {route!r}")
     await _assert_status(world, route, state)
 
 
 @then(phrase('route "{route:Name}" is now {state:RouteState}'))
-async def route_is_now(world: ServingWorld, route: str, state: StateWord) -> None:
+async def route_is_now(world: ServingWorld, route: str, state: StateWord[RouteStatus]) -> None:
     await _assert_status(world, route, state)
 
 
-@then(phrase('routes {routes:Names} move to {state:RouteState}'))
-async def routes_move_to(world: ServingWorld, routes: list[str], state: StateWord) -> None:
+@then(phrase("routes {routes:Names} move to {state:RouteState}"))
+async def routes_move_to(world: ServingWorld, routes: list[str], state: StateWord[RouteStatus]) -> None:
     for route in routes:
         await _assert_status(world, route, state)
 
 
-@then(phrase('routes {routes:Names} stay {state:RouteState}'))
-async def routes_stay(world: ServingWorld, routes: list[str], state: StateWord) -> None:
+@then(phrase("routes {routes:Names} stay {state:RouteState}"))
+async def routes_stay(world: ServingWorld, routes: list[str], state: StateWord[RouteStatus]) -> None:
     for route in routes:
         worked_on(world, world.route(route), f"route {route!r}")
         await _assert_status(world, route, state)
@@ -151,7 +161,9 @@ async def traffic_ratio_kept(world: ServingWorld, route: str, ratio: float) -> N
 async def active_routes(world: ServingWorld, deployment: str, count: int) -> None:
     routes = await world.read.routes(world.deployment(deployment))
     active = [r for r in routes if r["status"] in ACTIVE]
-    assert len(active) == count, f"deployment {deployment!r} has routes {[(world.route_name(r['id']), r['status'].name) for r in routes]}"
+    assert len(active) == count, (
+        f"deployment {deployment!r} has routes {[(world.route_name(r['id']), r['status'].name) for r in routes]}"
+    )
 
 
 @then(phrase('{count:d} new routes of deployment "{deployment:Name}" are waiting to be provisioned'))
@@ -161,9 +173,11 @@ async def new_routes(world: ServingWorld, count: int, deployment: str) -> None:
     new = [r for r in routes if r["id"] not in arranged]
     assert len(new) == count, f"{len(new)} new route(s) of {deployment!r}: {[r['status'].name for r in new]}"
     for r in new:
-        assert (r["status"], r["session"], r["traffic_status"]) == (RouteStatus.PROVISIONING, None, RouteTrafficStatus.ACTIVE), (
-            f"a new route is {r['status'].name} with session {r['session']} and traffic {r['traffic_status'].name}"
-        )
+        assert (r["status"], r["session"], r["traffic_status"]) == (
+            RouteStatus.PROVISIONING,
+            None,
+            RouteTrafficStatus.ACTIVE,
+        ), f"a new route is {r['status'].name} with session {r['session']} and traffic {r['traffic_status'].name}"
 
 
 @then(phrase('a new route of deployment "{deployment:Name}" is waiting to be provisioned'))
@@ -179,16 +193,25 @@ async def no_new_routes(world: ServingWorld, deployment: str) -> None:
 # -- Then: route history ---------------------------------------------------------------------------
 
 
-@then(phrase(
-    'the route history of "{route:Name}" records a {result:Result} of "{phase:Name}" '
-    "from {source:RouteState} to {target:RouteState}"
-))
+@then(
+    phrase(
+        'the route history of "{route:Name}" records a {result:Result} of "{phase:Name}" '
+        "from {source:RouteState} to {target:RouteState}"
+    )
+)
 async def route_history_records(
-    world: ServingWorld, route: str, result: SchedulingResult, phase: str, source: StateWord, target: StateWord,
+    world: ServingWorld,
+    route: str,
+    result: SchedulingResult,
+    phase: str,
+    source: StateWord[RouteStatus],
+    target: StateWord[RouteStatus],
 ) -> None:
     history = await world.read.route_history(world.route(route))
     found = [(h.phase, h.result.upper(), (h.from_status or "").upper(), (h.to_status or "").upper()) for h in history]
-    assert source.code and target.code, f"26.3.3 has no such route state: {source}, {target}; recorded: {found or 'nothing'}"
+    assert source.code and target.code, (
+        f"26.3.3 has no such route state: {source}, {target}; recorded: {found or 'nothing'}"
+    )
     wanted = (phase, result.name, source.code.name, target.code.name)
     assert wanted in found, f"the route history of {route!r} holds {found or 'nothing'}"
 
@@ -196,7 +219,9 @@ async def route_history_records(
 @then(phrase('the route history of "{route:Name}" holds one record of "{phase:Name}", made {count:d} times'))
 async def route_history_repeated(world: ServingWorld, route: str, phase: str, count: int) -> None:
     history = [h for h in await world.read.route_history(world.route(route)) if h.phase == phase]
-    assert len(history) == 1, f"the route history of {route!r} holds {[str(h) for h in history] or 'no record'} of {phase!r}"
+    assert len(history) == 1, (
+        f"the route history of {route!r} holds {[str(h) for h in history] or 'no record'} of {phase!r}"
+    )
     assert history[0].attempts == count, f"the record of {phase!r} was made {history[0].attempts} times"
 
 
@@ -229,7 +254,7 @@ def route_success(world: ServingWorld, route: str) -> None:
     assert world.route(route) in world.last_report.successes, _reported(world, route)
 
 
-@then(phrase('routes {routes:Names} are reported as successes'))
+@then(phrase("routes {routes:Names} are reported as successes"))
 def routes_success(world: ServingWorld, routes: list[str]) -> None:
     for route in routes:
         assert world.route(route) in world.last_report.successes, _reported(world, route)
@@ -292,12 +317,16 @@ def _warnings_about(world: ServingWorld, caplog: pytest.LogCaptureFixture, deplo
     name ``deployment``."""
     marks = (deployment, str(world.deployment(deployment)))
     logged = [
-        f"{r.levelname}: {r.getMessage()}" for r in caplog.records
-        if r.name.startswith(SERVING_LOGGERS) and r.levelno >= logging.WARNING and any(m in r.getMessage() for m in marks)
+        f"{r.levelname}: {r.getMessage()}"
+        for r in caplog.records
+        if r.name.startswith(SERVING_LOGGERS)
+        and r.levelno >= logging.WARNING
+        and any(m in r.getMessage() for m in marks)
     ]
     sent = [
-        f"notification {e.event.notification_data}" for e in world.events.of_type("NotificationTriggeredEvent")
-        if any(str(e.event.notification_data.get(key)) in marks for key in ("endpoint_name", "endpoint_id"))
+        f"notification {e.notification_data}"
+        for e in world.events.of_type(NotificationTriggeredEvent)
+        if any(str(e.notification_data.get(key)) in marks for key in ("endpoint_name", "endpoint_id"))
     ]
     return logged + sent
 

@@ -20,7 +20,7 @@ from support.e2e_world import EndToEndWorld
 from support.serving_e2e_world import ServingEndToEndWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
-from support.serving_world import ServingWorld
+from support.serving_world import ServingWorld, client_pool_for_the_run
 
 
 def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld | ServingWorld) -> None:
@@ -43,10 +43,17 @@ async def coordinator_world(database):
     _fail_on_refusals(scheduler)
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def http_client_pool():
+    """Backend.AI's HTTP client pool, one for the run as the manager keeps one for its life."""
+    async with client_pool_for_the_run() as pool:
+        yield pool
+
+
 @pytest_asyncio.fixture
-async def serving_world(database):
+async def serving_world(database, http_client_pool):
     """The real deployment and route coordinators and repository on the scenario's own database."""
-    serving = ServingWorld(database)
+    serving = ServingWorld(database, http_client_pool)
     await serving.start()
     try:
         yield serving
@@ -56,11 +63,14 @@ async def serving_world(database):
 
 
 @pytest_asyncio.fixture
-async def e2e_world(request: pytest.FixtureRequest, database):
+async def e2e_world(request: pytest.FixtureRequest, database, http_client_pool):
     """The database tier's coordinator driven tick by tick, with a simulated agent fleet (and, for
     model serving, the deployment and route coordinators on the same database)."""
     serving = request.node.get_closest_marker("deployment") is not None
-    scheduler = ServingEndToEndWorld(database) if serving else EndToEndWorld(database)
+    if serving:
+        scheduler: EndToEndWorld = ServingEndToEndWorld(database, http_client_pool)
+    else:
+        scheduler = EndToEndWorld(database)
     await scheduler.start()
     try:
         yield scheduler

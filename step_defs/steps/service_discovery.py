@@ -10,7 +10,11 @@ from support.serving_world import ServingWorld
 # -- Given -----------------------------------------------------------------------------------------
 
 
-@given(phrase('service discovery holds route "{route:Name}" of deployment "{deployment:Name}" at "{host:Name}" port {port:d}'))
+@given(
+    phrase(
+        'service discovery holds route "{route:Name}" of deployment "{deployment:Name}" at "{host:Name}" port {port:d}'
+    )
+)
 def discovery_holds(world: ServingWorld, route: str, deployment: str, host: str, port: int) -> None:
     world.discovery_holds(route, deployment, host, port)
 
@@ -31,7 +35,11 @@ def _held(world: ServingWorld, route: str):
     return entry
 
 
-@then(phrase('service discovery holds route "{route:Name}" of deployment "{deployment:Name}" at "{host:Name}" port {port:d}'))
+@then(
+    phrase(
+        'service discovery holds route "{route:Name}" of deployment "{deployment:Name}" at "{host:Name}" port {port:d}'
+    )
+)
 def discovery_holds_route(world: ServingWorld, route: str, deployment: str, host: str, port: int) -> None:
     entry = _held(world, route)
     found = (entry.model_service_name, entry.host, entry.port, entry.metrics_path)
@@ -41,7 +49,11 @@ def discovery_holds_route(world: ServingWorld, route: str, deployment: str, host
     )
 
 
-@then(phrase('service discovery labels route "{route:Name}" with the runtime variant, owner and project of deployment "{deployment:Name}"'))
+@then(
+    phrase(
+        'service discovery labels route "{route:Name}" with the runtime variant, owner and project of deployment "{deployment:Name}"'
+    )
+)
 async def discovery_labels(world: ServingWorld, route: str, deployment: str) -> None:
     entry = _held(world, route)
     row = await world.read.deployment(world.deployment(deployment))

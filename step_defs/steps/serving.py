@@ -20,7 +20,7 @@ from support.serving_world import ServingWorld
 
 @given("every agent of the scaling group is fully occupied")
 def capacity_exhausted(world: ServingWorld) -> None:
-    rows = agent_rows(AgentRowFactory(id="a1", available_slots=slots(4, 8), occupied_slots=slots(4, 8)))
+    rows = agent_rows(AgentRowFactory.build(id="a1", available_slots=slots(4, 8), occupied_slots=slots(4, 8)))
     for row in rows[1:]:
         row.values["used"] = row.values["capacity"]
     world.add_rows(*rows)
@@ -63,8 +63,11 @@ def handler_idle(world: ServingWorld, handler: str) -> None:
         ran = [r.given for r in world.reports if r.handler == handler]
     else:
         world.schedule_type_of(handler)  # a handler 26.3.3 has
-        ran = [[getattr(getattr(item, "session_info", None), "identity", item) for item in r.given]
-               for r in world.runs if r.handler.name() == handler]
+        ran = [
+            [getattr(getattr(item, "session_info", None), "identity", item) for item in r.given]
+            for r in world.runs
+            if r.handler.name() == handler
+        ]
         ran = [[getattr(item, "name", item) for item in given] for given in ran]
     assert not ran, f"the {handler} handler was given {ran[-1]}"
 
@@ -111,27 +114,43 @@ async def _session_of(world: ServingWorld, route: str) -> dict:
     return await world.read.session(row["session"])
 
 
-@then(phrase('route "{route:Name}" is served by a new {status:SessionStatus} inference session of the owner of deployment "{name:Name}"'))
+@then(
+    phrase(
+        'route "{route:Name}" is served by a new {status:SessionStatus} inference session of the owner of deployment "{name:Name}"'
+    )
+)
 async def served_by_new_session(world: ServingWorld, route: str, status, name: str) -> None:
     session = await _session_of(world, route)
     assert session["id"] not in world.names.sessions.values(), f"route {route!r} is served by an arranged session"
     deployment = await world.read.deployment(world.deployment(name))
     owner_keys = await world.read.access_keys_of(deployment["session_owner"])
     found = {
-        "status": session["status"], "type": session["session_type"], "user": session["user_uuid"],
-        "project": session["group_id"], "domain": session["domain_name"], "scaling group": session["scaling_group_name"],
+        "status": session["status"],
+        "type": session["session_type"],
+        "user": session["user_uuid"],
+        "project": session["group_id"],
+        "domain": session["domain_name"],
+        "scaling group": session["scaling_group_name"],
     }
     wanted = {
-        "status": status, "type": SessionTypes.INFERENCE, "user": deployment["session_owner"],
-        "project": deployment["project"], "domain": deployment["domain"], "scaling group": deployment["resource_group"],
+        "status": status,
+        "type": SessionTypes.INFERENCE,
+        "user": deployment["session_owner"],
+        "project": deployment["project"],
+        "domain": deployment["domain"],
+        "scaling group": deployment["resource_group"],
     }
     assert found == wanted, f"the session of route {route!r} is {found}, not {wanted}"
-    assert session["access_key"] in owner_keys, f"the session runs on access key {session['access_key']}, not the owner's {owner_keys}"
+    assert session["access_key"] in owner_keys, (
+        f"the session runs on access key {session['access_key']}, not the owner's {owner_keys}"
+    )
 
 
-@then(phrase(
-    'the session of route "{route:Name}" has one PENDING kernel of the image of deployment "{name:Name}", asking for {resources:Resources}'
-))
+@then(
+    phrase(
+        'the session of route "{route:Name}" has one PENDING kernel of the image of deployment "{name:Name}", asking for {resources:Resources}'
+    )
+)
 async def session_kernel(world: ServingWorld, route: str, name: str, resources) -> None:
     session = await _session_of(world, route)
     image = await world.read.image((await world.read.deployment(world.deployment(name)))["image"])
@@ -156,23 +175,31 @@ def _asked(slots) -> dict[str, Decimal]:
     return {str(name): Decimal(amount) for name, amount in dict(slots).items() if Decimal(amount) != 0}
 
 
-@then(phrase('the session of route "{route:Name}" mounts the model folder of deployment "{name:Name}" at "{path:Name}", where the storage proxy keeps it'))
+@then(
+    phrase(
+        'the session of route "{route:Name}" mounts the model folder of deployment "{name:Name}" at "{path:Name}", where the storage proxy keeps it'
+    )
+)
 async def session_mounts_model(world: ServingWorld, route: str, name: str, path: str) -> None:
     session = await _session_of(world, route)
     folder = world.model_folder(name).values
     mounts = [m for m in session["vfolder_mounts"] or [] if m.vfid.folder_id == folder["id"]]
-    assert len(mounts) == 1, f"the session of route {route!r} mounts {[m.name for m in session['vfolder_mounts'] or []]}"
+    assert len(mounts) == 1, (
+        f"the session of route {route!r} mounts {[m.name for m in session['vfolder_mounts'] or []]}"
+    )
     mount = mounts[0]
     asked = [r.body for r in world.storage_proxy.mount_requests() if r.body and r.body.get("vfid") == str(mount.vfid)]
     assert asked, f"the storage proxy was not asked where folder {folder['name']!r} is"
-    assert all(r.token == world.storage_proxy.secret for r in world.storage_proxy.mount_requests()), "a request lacked the proxy's token"
+    assert all(r.token == world.storage_proxy.secret for r in world.storage_proxy.mount_requests()), (
+        "a request lacked the proxy's token"
+    )
     expected_host_path = world.storage_proxy.path_of(str(mount.vfid))
     found = (mount.name, mount.usage_mode, str(mount.kernel_path), str(mount.host_path))
     wanted = (folder["name"], VFolderUsageMode.MODEL, path, expected_host_path)
     assert found == wanted, f"the model folder is mounted as {found}, not {wanted}"
 
 
-@then(phrase('routes {routes:Names} are each served by a session of their own'))
+@then(phrase("routes {routes:Names} are each served by a session of their own"))
 async def sessions_of_their_own(world: ServingWorld, routes: list[str]) -> None:
     sessions = [(await world.read.route(world.route(route)))["session"] for route in routes]
     assert None not in sessions, f"routes without a session: {[r for r, s in zip(routes, sessions) if s is None]}"
@@ -183,8 +210,12 @@ async def sessions_of_their_own(world: ServingWorld, routes: list[str]) -> None:
 def storage_asked(world: ServingWorld, name: str) -> None:
     folder = world.model_folder(name).values["id"]
     asked = [r for r in world.storage_proxy.mount_requests() if r.body and folder.hex in str(r.body.get("vfid"))]
-    assert asked, f"the storage proxy was asked about {[r.body for r in world.storage_proxy.mount_requests()] or 'nothing'}"
-    assert all(r.token == world.storage_proxy.secret for r in asked), "a request came without the storage proxy's secret"
+    assert asked, (
+        f"the storage proxy was asked about {[r.body for r in world.storage_proxy.mount_requests()] or 'nothing'}"
+    )
+    assert all(r.token == world.storage_proxy.secret for r in asked), (
+        "a request came without the storage proxy's secret"
+    )
 
 
 @then(phrase('no session is requested for route "{route:Name}"'))

@@ -6,9 +6,9 @@ from ai.backend.common.types import SessionResult
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.bdd import then
-from support.evidence import worked_on
 from support.coordinator_world import CoordinatorWorld
 from support.database.reads import DatabaseReader
+from support.evidence import worked_on
 from support.phrases import phrase
 
 
@@ -40,7 +40,9 @@ async def session_no_longer(world: CoordinatorWorld, name: str, status: SessionS
 async def session_result(world: CoordinatorWorld, name: str, result: str) -> None:
     row = await _session(world, name)
     if result not in SessionResult.__members__:
-        raise AssertionError(f"Backend.AI has no session result {result}; it knows {', '.join(SessionResult.__members__)}")
+        raise AssertionError(
+            f"Backend.AI has no session result {result}; it knows {', '.join(SessionResult.__members__)}"
+        )
     assert row["result"] == SessionResult[result], f"the result of session {name} is {row['result'].name}"
 
 

@@ -35,7 +35,9 @@ def a_session_with_priority(world: SchedulerWorld, status: SessionStatus, name: 
     world.add_session(name, status=status, priority=priority)
 
 
-@given(phrase('a {status:SessionStatus} session "{name:Name}" with priority {priority:d} requesting {request:Resources}'))
+@given(
+    phrase('a {status:SessionStatus} session "{name:Name}" with priority {priority:d} requesting {request:Resources}')
+)
 def a_prioritized_session_requesting(
     world: SchedulerWorld, status: SessionStatus, name: str, priority: int, request: ResourceSlot
 ) -> None:
@@ -66,23 +68,31 @@ def a_session_without_kernels(world: SchedulerWorld, status: SessionStatus, name
 # -- Given: a session with several or named kernels ----------------------------------------------
 
 
-@given(phrase(
-    'a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" of {count:Kernels}, each requesting {request:Resources}'
-))
+@given(
+    phrase(
+        'a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" of {count:Kernels}, each requesting {request:Resources}'
+    )
+)
 def a_cluster_session_requesting(
     world: SchedulerWorld, status: SessionStatus, mode: ClusterMode, name: str, count: int, request: ResourceSlot
 ) -> None:
     world.add_session(name, status=status, cluster_mode=mode, kernel_count=count, requested=request)
 
 
-@given(phrase('a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" of {count:Kernels} on agent "{agent:Name}"'))
+@given(
+    phrase(
+        'a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" of {count:Kernels} on agent "{agent:Name}"'
+    )
+)
 def a_cluster_session_on_agent(
     world: SchedulerWorld, status: SessionStatus, mode: ClusterMode, name: str, count: int, agent: str
 ) -> None:
     world.add_session(name, status=status, cluster_mode=mode, kernel_count=count, agents=[agent])
 
 
-@given(phrase('a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" with kernels on agents {agents:Names}'))
+@given(
+    phrase('a {status:SessionStatus} {mode:ClusterMode} session "{name:Name}" with kernels on agents {agents:Names}')
+)
 def a_cluster_session_on_agents(
     world: SchedulerWorld, status: SessionStatus, mode: ClusterMode, name: str, agents: list[str]
 ) -> None:
@@ -90,7 +100,9 @@ def a_cluster_session_on_agents(
 
 
 @given(phrase('a {status:SessionStatus} session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'))
-def a_session_with_named_kernel(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str) -> None:
+def a_session_with_named_kernel(
+    world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str
+) -> None:
     world.add_session(name, status=status, kernel_names=[kernel], agents=[agent])
 
 
@@ -101,7 +113,9 @@ def a_session_with_named_kernels(
     world.add_session(name, status=status, kernel_count=len(kernels), kernel_names=kernels, agents=[agent])
 
 
-@given(phrase('a {status:SessionStatus} session "{name:Name}" whose kernel "{kernel:Name}" was never placed on an agent'))
+@given(
+    phrase('a {status:SessionStatus} session "{name:Name}" whose kernel "{kernel:Name}" was never placed on an agent')
+)
 def a_session_with_unplaced_kernel(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str) -> None:
     world.add_session(name, status=status, kernel_names=[kernel])
 
@@ -146,19 +160,29 @@ def within_pending_timeout(world: SchedulerWorld, name: str) -> None:
 # -- Given: sessions of a given type, and their kernels' requests ---------------------------------
 
 
-@given(phrase('a {status:SessionStatus} session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}" requesting {request:Resources}'))
+@given(
+    phrase(
+        'a {status:SessionStatus} session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}" requesting {request:Resources}'
+    )
+)
 def a_session_with_named_kernel_requesting(
     world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str, request: ResourceSlot
 ) -> None:
     world.add_session(name, status=status, kernel_names=[kernel], agents=[agent], requested=request)
 
 
-@given(phrase('a {status:SessionStatus} batch session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'))
+@given(
+    phrase('a {status:SessionStatus} batch session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"')
+)
 def a_batch_session(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str) -> None:
     world.add_session(name, status=status, session_type=SessionTypes.BATCH, kernel_names=[kernel], agents=[agent])
 
 
-@given(phrase('a {status:SessionStatus} inference session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'))
+@given(
+    phrase(
+        'a {status:SessionStatus} inference session "{name:Name}" with kernel "{kernel:Name}" on agent "{agent:Name}"'
+    )
+)
 def an_inference_session(world: SchedulerWorld, status: SessionStatus, name: str, kernel: str, agent: str) -> None:
     world.add_session(name, status=status, session_type=SessionTypes.INFERENCE, kernel_names=[kernel], agents=[agent])
 

@@ -88,6 +88,7 @@ class ScenarioDatabase:
         """Every table emptied but the reference rows a fresh installation has (resource slot types)."""
         async with self.engine.connect() as conn:
             raw = (await conn.get_raw_connection()).driver_connection
+            assert raw is not None, "the pooled connection has no asyncpg connection"
             await raw.execute(delete_script() if self.superuser else truncate_statement())
 
 
@@ -101,8 +102,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if workeroutput is not None:
         timings = session.config.stash[TIMINGS]
         workeroutput["database_timings"] = {
-            "server": timings.server, "server_start": timings.server_start, "schema": timings.schema,
-            "tables": timings.tables, "resets": timings.resets,
+            "server": timings.server,
+            "server_start": timings.server_start,
+            "schema": timings.schema,
+            "tables": timings.tables,
+            "resets": timings.resets,
         }
 
 
@@ -141,13 +145,15 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresCluster]:
 
 
 def database_config(server: PostgresServer, name: str, **overrides) -> DatabaseConfig:
-    return DatabaseConfig.model_validate({
-        "addr": {"host": server.host, "port": server.port},
-        "name": name,
-        "user": server.user,
-        "password": server.password,
-        **overrides,
-    })
+    return DatabaseConfig.model_validate(
+        {
+            "addr": {"host": server.host, "port": server.port},
+            "name": name,
+            "user": server.user,
+            "password": server.password,
+            **overrides,
+        }
+    )
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

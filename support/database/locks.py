@@ -50,7 +50,7 @@ class WatchedLock(AbstractDistributedLock):
         self._note("acquired")
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> bool | None:
+    async def __aexit__(self, *exc_info: object) -> bool | None:
         # "releasing" comes before the unlock reaches the server, "released" after the lock's
         # connection went back to the pool: a waiting holder may be granted the lock in between.
         self._note("releasing")

@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from ai.backend.manager.models.endpoint import EndpointRow
 from ai.backend.manager.models.image import ImageRow
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
-from ai.backend.manager.models.endpoint import EndpointRow
 from ai.backend.manager.models.routing import RoutingRow
 from ai.backend.manager.models.scheduling_history.row import (
     DeploymentHistoryRow,
@@ -109,9 +109,13 @@ class DatabaseReader:
         rows = await self._all(sa.select(table).where(key == value).order_by(table.c.created_at, table.c.id))
         return [
             HistoryEntry(
-                phase=r["phase"], result=str(getattr(r["result"], "value", r["result"])), message=r["message"],
-                from_status=_name(r["from_status"]), to_status=_name(r["to_status"]),
-                error_code=r["error_code"], attempts=r["attempts"],
+                phase=r["phase"],
+                result=str(getattr(r["result"], "value", r["result"])),
+                message=r["message"],
+                from_status=_name(r["from_status"]),
+                to_status=_name(r["to_status"]),
+                error_code=r["error_code"],
+                attempts=r["attempts"],
             )
             for r in rows
         ]

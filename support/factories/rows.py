@@ -3,8 +3,8 @@
 Each factory builds a ``Row`` (a table and the values of one row) with defaults that satisfy the
 schema's constraints, so a step states only what its sentence says:
 
-    AgentRowFactory(id="a1", available_slots=slots(8, 16))
-    SchedulingHistoryRowFactory(session_id=sid, phase="probe", attempts=4, created_at=then)
+    AgentRowFactory.build(id="a1", available_slots=slots(8, 16))
+    SchedulingHistoryRowFactory.build(session_id=sid, phase="probe", attempts=4, created_at=then)
 
 ``OwnerRows`` is everything a session needs to belong to someone: domain, project (group) and its
 resource policy, user and keypair with theirs, and the scaling group open to the domain.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -75,7 +76,7 @@ class Row:
         return sa.insert(self.table).values(**self.values)
 
 
-class RowFactory(factory.Factory):
+class RowFactory(factory.Factory[Row]):
     """Builds a ``Row`` of ``Meta.model``'s table instead of an ORM object."""
 
     class Meta:
@@ -204,16 +205,16 @@ def owner_rows(**scaling_group: Any) -> list[Row | sa.Executable]:
     keypair refers to the user, so the user row is written first and then pointed at it."""
     users = UserRow.__table__
     return [
-        DomainRowFactory(),
-        ProjectResourcePolicyRowFactory(),
-        GroupRowFactory(),
-        UserResourcePolicyRowFactory(),
-        KeyPairResourcePolicyRowFactory(),
-        UserRowFactory(),
-        KeyPairRowFactory(),
+        DomainRowFactory.build(),
+        ProjectResourcePolicyRowFactory.build(),
+        GroupRowFactory.build(),
+        UserResourcePolicyRowFactory.build(),
+        KeyPairResourcePolicyRowFactory.build(),
+        UserRowFactory.build(),
+        KeyPairRowFactory.build(),
         sa.update(users).where(users.c.uuid == DEFAULT_USER).values(main_access_key=DEFAULT_ACCESS_KEY),
-        ScalingGroupRowFactory(**scaling_group),
-        ScalingGroupForDomainRowFactory(),
+        ScalingGroupRowFactory.build(**scaling_group),
+        ScalingGroupForDomainRowFactory.build(),
     ]
 
 
@@ -258,7 +259,7 @@ class ImageRowFactory(RowFactory):
 
 def image_rows(**image: Any) -> list[Row]:
     """The default image and the registry it comes from."""
-    return [ContainerRegistryRowFactory(), ImageRowFactory(**image)]
+    return [ContainerRegistryRowFactory.build(), ImageRowFactory.build(**image)]
 
 
 # -- agents --------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ class AgentResourceRowFactory(RowFactory):
 def agent_rows(agent: Row) -> list[Row]:
     """An agent row and one capacity row per slot it offers."""
     return [agent] + [
-        AgentResourceRowFactory(agent_id=agent.values["id"], slot_name=name, capacity=amount)
+        AgentResourceRowFactory.build(agent_id=agent.values["id"], slot_name=name, capacity=amount)
         for name, amount in agent.values["available_slots"].items()
     ]
 
@@ -382,11 +383,18 @@ class ResourceAllocationRowFactory(RowFactory):
     free_at = None
 
 
+def _history_from(status: SessionStatus | KernelStatus, changed: datetime | None) -> dict[str, str]:
+    """A row's status history as it starts: when it entered its current status (the session
+    factories always set that time)."""
+    assert changed is not None, f"no time at which the status {status.name} was entered"
+    return {status.name: changed.isoformat()}
+
+
 def session_rows(sw: SessionWithKernels) -> list[Row]:
     """The rows of a session, its kernels and their requested resources."""
     info = sw.session_info
     rows: list[Row] = [
-        SessionRowFactory(
+        SessionRowFactory.build(
             id=info.identity.id,
             name=info.identity.name,
             creation_id=info.identity.creation_id,
@@ -404,41 +412,43 @@ def session_rows(sw: SessionWithKernels) -> list[Row]:
             requested_slots=info.resource.requested_slots,
             status=info.lifecycle.status,
             status_info=info.lifecycle.status_info,
-            status_history={info.lifecycle.status.name: info.lifecycle.status_changed.isoformat()},
+            status_history=_history_from(info.lifecycle.status, info.lifecycle.status_changed),
             created_at=info.lifecycle.created_at,
             starts_at=info.lifecycle.starts_at,
         )
     ]
     for kernel in sw.kernel_infos:
-        rows.append(KernelRowFactory(
-            id=kernel.id,
-            session_id=info.identity.id,
-            session_creation_id=info.identity.creation_id,
-            session_name=info.identity.name,
-            session_type=info.identity.session_type,
-            cluster_mode=kernel.cluster.cluster_mode,
-            cluster_size=kernel.cluster.cluster_size,
-            cluster_role=kernel.cluster.cluster_role,
-            cluster_idx=kernel.cluster.cluster_idx,
-            local_rank=kernel.cluster.local_rank,
-            cluster_hostname=kernel.cluster.cluster_hostname,
-            scaling_group=kernel.resource.scaling_group,
-            agent=kernel.resource.agent,
-            domain_name=info.metadata.domain_name,
-            group_id=info.metadata.group_id,
-            user_uuid=info.metadata.user_uuid,
-            access_key=info.metadata.access_key,
-            image=kernel.image.identifier.canonical if kernel.image.identifier else DEFAULT_IMAGE,
-            container_id=kernel.resource.container_id,
-            occupied_slots=kernel.resource.occupied_slots,
-            requested_slots=kernel.resource.requested_slots,
-            status=kernel.lifecycle.status,
-            status_changed=kernel.lifecycle.status_changed,
-            status_history={kernel.lifecycle.status.name: kernel.lifecycle.status_changed.isoformat()},
-            created_at=kernel.lifecycle.created_at,
-        ))
+        rows.append(
+            KernelRowFactory.build(
+                id=kernel.id,
+                session_id=info.identity.id,
+                session_creation_id=info.identity.creation_id,
+                session_name=info.identity.name,
+                session_type=info.identity.session_type,
+                cluster_mode=kernel.cluster.cluster_mode,
+                cluster_size=kernel.cluster.cluster_size,
+                cluster_role=kernel.cluster.cluster_role,
+                cluster_idx=kernel.cluster.cluster_idx,
+                local_rank=kernel.cluster.local_rank,
+                cluster_hostname=kernel.cluster.cluster_hostname,
+                scaling_group=kernel.resource.scaling_group,
+                agent=kernel.resource.agent,
+                domain_name=info.metadata.domain_name,
+                group_id=info.metadata.group_id,
+                user_uuid=info.metadata.user_uuid,
+                access_key=info.metadata.access_key,
+                image=kernel.image.identifier.canonical if kernel.image.identifier else DEFAULT_IMAGE,
+                container_id=kernel.resource.container_id,
+                occupied_slots=kernel.resource.occupied_slots,
+                requested_slots=kernel.resource.requested_slots,
+                status=kernel.lifecycle.status,
+                status_changed=kernel.lifecycle.status_changed,
+                status_history=_history_from(kernel.lifecycle.status, kernel.lifecycle.status_changed),
+                created_at=kernel.lifecycle.created_at,
+            )
+        )
         for slot_name, amount in kernel.resource.requested_slots.items():
-            rows.append(ResourceAllocationRowFactory(kernel_id=kernel.id, slot_name=slot_name, requested=amount))
+            rows.append(ResourceAllocationRowFactory.build(kernel_id=kernel.id, slot_name=slot_name, requested=amount))
     return rows
 
 
@@ -463,11 +473,27 @@ class SchedulingHistoryRowFactory(RowFactory):
 
 
 __all__ = [
-    "AgentResourceRowFactory", "AgentRowFactory", "ContainerRegistryRowFactory", "DomainRowFactory",
-    "GroupRowFactory", "ImageRowFactory",
-    "KernelRowFactory", "KeyPairResourcePolicyRowFactory", "KeyPairRowFactory",
-    "ProjectResourcePolicyRowFactory", "ResourceAllocationRowFactory", "Row", "RowFactory",
-    "ScalingGroupForDomainRowFactory", "ScalingGroupRowFactory", "SchedulingHistoryRowFactory",
-    "SessionRowFactory", "UserResourcePolicyRowFactory", "UserRowFactory", "agent_rows",
-    "image_rows", "owner_rows", "session_rows",
+    "AgentResourceRowFactory",
+    "AgentRowFactory",
+    "ContainerRegistryRowFactory",
+    "DomainRowFactory",
+    "GroupRowFactory",
+    "ImageRowFactory",
+    "KernelRowFactory",
+    "KeyPairResourcePolicyRowFactory",
+    "KeyPairRowFactory",
+    "ProjectResourcePolicyRowFactory",
+    "ResourceAllocationRowFactory",
+    "Row",
+    "RowFactory",
+    "ScalingGroupForDomainRowFactory",
+    "ScalingGroupRowFactory",
+    "SchedulingHistoryRowFactory",
+    "SessionRowFactory",
+    "UserResourcePolicyRowFactory",
+    "UserRowFactory",
+    "agent_rows",
+    "image_rows",
+    "owner_rows",
+    "session_rows",
 ]

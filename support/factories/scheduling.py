@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 
 import factory
-
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.sokovan.data import ImageConfigData, KeyPairResourcePolicy, UserResourcePolicy
@@ -16,11 +15,11 @@ from support.fakes.scheduler_repository import StoredAgent, StoredSession, Store
 from .sessions import DEFAULT_ARCH, DEFAULT_IMAGE, DEFAULT_SCALING_GROUP, DEFAULT_USER, SessionWithKernelsFactory, slots
 
 
-class StoredSessionFactory(factory.Factory):
+class StoredSessionFactory(factory.Factory[StoredSession]):
     """A session row as the repository keeps it: ``SessionWithKernels`` plus the columns that
     ``SessionInfo`` does not carry (designated agents, preemptibility).
 
-        StoredSessionFactory(session__name="s1", designated_to=["a2"])
+        StoredSessionFactory.build(session__name="s1", designated_to=["a2"])
     """
 
     class Meta:
@@ -36,12 +35,12 @@ class StoredSessionFactory(factory.Factory):
     is_preemptible = True
 
 
-class StoredAgentFactory(factory.Factory):
+class StoredAgentFactory(factory.Factory[StoredAgent]):
     """An agent row: capacity, architecture, status, and what already runs on it.
 
-        StoredAgentFactory(id="a1", available_slots=slots(cpu=4, mem_gib=8))
-        StoredAgentFactory(id="g1", gpu=True)        # 8 CPUs, 32 GiB, 2 GPUs
-        StoredAgentFactory(id="a1", lost=True)       # status LOST
+    StoredAgentFactory.build(id="a1", available_slots=slots(cpu=4, mem_gib=8))
+    StoredAgentFactory.build(id="g1", gpu=True)        # 8 CPUs, 32 GiB, 2 GPUs
+    StoredAgentFactory.build(id="a1", lost=True)       # status LOST
     """
 
     class Meta:
@@ -61,7 +60,7 @@ class StoredAgentFactory(factory.Factory):
     container_count = 0
 
 
-class StoredUserFactory(factory.Factory):
+class StoredUserFactory(factory.Factory[StoredUser]):
     class Meta:
         model = StoredUser
 
@@ -72,7 +71,7 @@ class StoredUserFactory(factory.Factory):
     max_vfolder_count = None
 
 
-class ImageConfigDataFactory(factory.Factory):
+class ImageConfigDataFactory(factory.Factory[ImageConfigData]):
     """An image as the image registry tables resolve it for the launcher."""
 
     class Meta:
@@ -90,7 +89,7 @@ class ImageConfigDataFactory(factory.Factory):
     registry_password = None
 
 
-class KeyPairResourcePolicyFactory(factory.Factory):
+class KeyPairResourcePolicyFactory(factory.Factory[KeyPairResourcePolicy]):
     class Meta:
         model = KeyPairResourcePolicy
 
@@ -102,7 +101,7 @@ class KeyPairResourcePolicyFactory(factory.Factory):
     max_pending_session_resource_slots = None
 
 
-class UserResourcePolicyFactory(factory.Factory):
+class UserResourcePolicyFactory(factory.Factory[UserResourcePolicy]):
     class Meta:
         model = UserResourcePolicy
 
@@ -111,6 +110,10 @@ class UserResourcePolicyFactory(factory.Factory):
 
 
 __all__ = [
-    "ImageConfigDataFactory", "KeyPairResourcePolicyFactory", "StoredAgentFactory",
-    "StoredSessionFactory", "StoredUserFactory", "UserResourcePolicyFactory",
+    "ImageConfigDataFactory",
+    "KeyPairResourcePolicyFactory",
+    "StoredAgentFactory",
+    "StoredSessionFactory",
+    "StoredUserFactory",
+    "UserResourcePolicyFactory",
 ]

@@ -3,13 +3,13 @@
 ``SessionWithKernelsFactory`` is the one scenarios use: a session with its kernels, consistent with
 each other (same IDs, owner, scaling group, status family). A step sets only what its sentence says:
 
-    SessionWithKernelsFactory(name="s1", status=SessionStatus.PREPARED, agents=["a1"])
-    SessionWithKernelsFactory(name="s1", cluster=True, agents=["a1", "a2"])     # multi-node, 2 kernels
-    SessionWithKernelsFactory(name="train", gpu=True)                          # asks for a GPU
-    SessionWithKernelsFactory(name="sftp", private=True)                        # SYSTEM (private) type
-    SessionWithKernelsFactory(name="nightly", reserved=True)                    # batch, starts in an hour
+    SessionWithKernelsFactory.build(name="s1", status=SessionStatus.PREPARED, agents=["a1"])
+    SessionWithKernelsFactory.build(name="s1", cluster=True, agents=["a1", "a2"])     # multi-node, 2 kernels
+    SessionWithKernelsFactory.build(name="train", gpu=True)                          # asks for a GPU
+    SessionWithKernelsFactory.build(name="sftp", private=True)                        # SYSTEM (private) type
+    SessionWithKernelsFactory.build(name="nightly", reserved=True)                    # batch, starts in an hour
 
-Kernel data alone: ``KernelInfoFactory(of_session=info, index=0, stale=True)``.
+Kernel data alone: ``KernelInfoFactory.build(of_session=info, index=0, stale=True)``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-
 from ai.backend.common.types import (
     ClusterMode,
     KernelId,
@@ -97,7 +96,7 @@ def stable_id(kind: str, name: str) -> uuid.UUID:
     return uuid.uuid5(_IDS, f"{kind}:{name}")
 
 
-def slots(cpu: float | int = 1, mem_gib: float | int = 1, gpu: float | int = 0) -> ResourceSlot:
+def slots(cpu: float = 1, mem_gib: float = 1, gpu: float = 0) -> ResourceSlot:
     slot = ResourceSlot({"cpu": Decimal(str(cpu)), "mem": Decimal(int(Decimal(str(mem_gib)) * GiB))})
     if gpu:
         slot["cuda.device"] = Decimal(str(gpu))
@@ -126,7 +125,7 @@ def per_kernel(requested: ResourceSlot | None) -> ResourceSlot:
     return ResourceSlot.from_user_input(requested if requested else slots(), KNOWN_SLOT_TYPES)
 
 
-class SessionInfoFactory(factory.Factory):
+class SessionInfoFactory(factory.Factory[SessionInfo]):
     """``SessionInfo``: every nested part filled from a handful of flat parameters."""
 
     class Meta:
@@ -153,9 +152,7 @@ class SessionInfoFactory(factory.Factory):
         domain_name = DEFAULT_DOMAIN
         image_name = DEFAULT_IMAGE
 
-    identity = factory.LazyAttribute(
-        lambda o: SessionIdentity(o.id, f"c-{o.name}", o.name, o.session_type, o.priority)
-    )
+    identity = factory.LazyAttribute(lambda o: SessionIdentity(o.id, f"c-{o.name}", o.name, o.session_type, o.priority))
     metadata = factory.LazyAttribute(
         lambda o: SessionMetadata(
             name=o.name,
@@ -205,7 +202,7 @@ class SessionInfoFactory(factory.Factory):
     network = factory.LazyFunction(lambda: SessionNetwork(network_type=NetworkType.VOLATILE, network_id=None))
 
 
-class KernelInfoFactory(factory.Factory):
+class KernelInfoFactory(factory.Factory[KernelInfo]):
     """``KernelInfo`` of one kernel of ``of_session`` (a ``SessionInfo``)."""
 
     class Meta:
@@ -336,11 +333,11 @@ def _kernels(o) -> list[KernelInfo]:
             "status_changed": o.status_changed,
         }
         fields.update(overrides.get(name, {}))
-        kernels.append(KernelInfoFactory(**fields))
+        kernels.append(KernelInfoFactory.build(**fields))
     return kernels
 
 
-class SessionWithKernelsFactory(factory.Factory):
+class SessionWithKernelsFactory(factory.Factory[SessionWithKernels]):
     """A session and its kernels, as the scheduler's handlers receive them."""
 
     class Meta:
@@ -377,7 +374,7 @@ class SessionWithKernelsFactory(factory.Factory):
         )
 
     session_info = factory.LazyAttribute(
-        lambda o: SessionInfoFactory(
+        lambda o: SessionInfoFactory.build(
             name=o.name,
             status=o.status,
             status_changed=o.status_changed,
@@ -404,7 +401,18 @@ class SessionWithKernelsFactory(factory.Factory):
 
 
 __all__ = [
-    "DEFAULT_ACCESS_KEY", "DEFAULT_ARCH", "DEFAULT_DOMAIN", "DEFAULT_IMAGE", "DEFAULT_PROJECT",
-    "DEFAULT_SCALING_GROUP", "DEFAULT_USER", "GiB", "KERNEL_STATUS_OF", "KernelInfoFactory",
-    "SessionInfoFactory", "SessionWithKernelsFactory", "slots", "stable_id",
+    "DEFAULT_ACCESS_KEY",
+    "DEFAULT_ARCH",
+    "DEFAULT_DOMAIN",
+    "DEFAULT_IMAGE",
+    "DEFAULT_PROJECT",
+    "DEFAULT_SCALING_GROUP",
+    "DEFAULT_USER",
+    "KERNEL_STATUS_OF",
+    "GiB",
+    "KernelInfoFactory",
+    "SessionInfoFactory",
+    "SessionWithKernelsFactory",
+    "slots",
+    "stable_id",
 ]

@@ -115,7 +115,6 @@ class FakeAgentClient(StrictDouble):
         self._receive("trigger_batch_execution", session_id, kernel_id, code, timeout)
 
 
-
 class FakeAgentPool:
     """Stands in for ``AgentClientPool``: the scheduler acquires a client per agent."""
 

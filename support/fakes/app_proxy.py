@@ -41,11 +41,10 @@ class AppProxyServer:
         app = web.Application()
         app.router.add_post("/v2/endpoints/{endpoint_id}", self._register)
         app.router.add_delete("/v2/endpoints/{endpoint_id}", self._unregister)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # the free port the OS chose
+        self._runner = runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        port = runner.addresses[0][1]  # the free port the OS chose
         self.address = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:

@@ -32,11 +32,13 @@ def _defaults() -> ManagerUnifiedConfig:
 # slot an agent has reported in its heartbeat, under ``config/resource_slots``), not from the
 # ``resource_slot_types`` table. The scenarios' agents offer CPUs, memory and CUDA GPUs. Session
 # requests carry every one of these types, 0 where unused (support.factories.sessions.per_kernel).
-KNOWN_SLOT_TYPES: Mapping[SlotName, SlotTypes] = MappingProxyType({
-    SlotName("cpu"): SlotTypes.COUNT,
-    SlotName("mem"): SlotTypes.BYTES,
-    SlotName("cuda.device"): SlotTypes.COUNT,
-})
+KNOWN_SLOT_TYPES: Mapping[SlotName, SlotTypes] = MappingProxyType(
+    {
+        SlotName("cpu"): SlotTypes.COUNT,
+        SlotName("mem"): SlotTypes.BYTES,
+        SlotName("cuda.device"): SlotTypes.COUNT,
+    }
+)
 
 
 class StaticEtcdConfig(StrictDouble):

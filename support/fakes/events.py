@@ -36,6 +36,8 @@ class RecordingEventProducer(StrictDouble):
     async def broadcast_events_batch(self, events: Sequence[AbstractBroadcastEvent]) -> None:
         self.published.extend(PublishedEvent("broadcast", e) for e in events)
 
-    def of_type(self, name: str) -> list[PublishedEvent]:
-        return [p for p in self.published if p.name == name]
-
+    def of_type[E: AbstractAnycastEvent | AbstractBroadcastEvent](self, kind: type[E]) -> list[E]:
+        """The events of exactly the class ``kind`` that were published, in order."""
+        if not isinstance(kind, type):
+            raise TypeError(f"of_type takes an event class, not {kind!r}")
+        return [p.event for p in self.published if type(p.event) is kind]

@@ -32,7 +32,7 @@ class InMemoryLock(AbstractDistributedLock):
         self._factory.acquired.append(LockUse(self._lock_id, self._lifetime))
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> bool | None:
+    async def __aexit__(self, *exc_info: object) -> bool | None:
         self._factory.mutex(self._lock_id).release()
         return None
 

@@ -24,6 +24,7 @@ from uuid import UUID
 from ai.backend.common.types import (
     AccessKey,
     AgentId,
+    ClusterMode,
     KernelId,
     ResourceSlot,
     SessionId,
@@ -152,7 +153,9 @@ class FakeSchedulerRepository(StrictDouble):
     # -- arranging the tables -------------------------------------------------------------------
 
     def add_scaling_group(self, name: str, scheduler: str = "fifo", opts: ScalingGroupOpts | None = None) -> None:
-        self.scaling_groups[name] = ScalingGroupMeta(name=name, scheduler=scheduler, scheduler_opts=opts or ScalingGroupOpts())
+        self.scaling_groups[name] = ScalingGroupMeta(
+            name=name, scheduler=scheduler, scheduler_opts=opts or ScalingGroupOpts()
+        )
 
     def add_session(self, stored: StoredSession) -> StoredSession:
         if stored.id in self.sessions:
@@ -195,7 +198,10 @@ class FakeSchedulerRepository(StrictDouble):
     def writes(self) -> list[str]:
         """Every write the scheduler made through this repository, named."""
         return [
-            *(f"allocate_sessions({len(b.allocations)} allocations, {len(b.failures)} failures)" for b in self.allocation_batches),
+            *(
+                f"allocate_sessions({len(b.allocations)} allocations, {len(b.failures)} failures)"
+                for b in self.allocation_batches
+            ),
             *(f"lower_session_priority{r.session_ids}" for r in self.priority_requests),
             *(f"update_session_network_id({sid})" for sid in self.network_ids),
             *(f"update_session_error_info({sid})" for sid in self.error_infos),
@@ -252,7 +258,13 @@ class FakeSchedulerRepository(StrictDouble):
         if not pending:
             return None
         agents = [
-            AgentMeta(id=a.id, addr=a.addr, architecture=a.architecture, available_slots=a.available_slots, scaling_group=a.scaling_group)
+            AgentMeta(
+                id=a.id,
+                addr=a.addr,
+                architecture=a.architecture,
+                available_slots=a.available_slots,
+                scaling_group=a.scaling_group,
+            )
             for a in self.agents.values()
             if a.scaling_group == scaling_group and a.status == AgentStatus.ALIVE and a.schedulable
         ]
@@ -276,12 +288,14 @@ class FakeSchedulerRepository(StrictDouble):
             if stored is None:
                 continue
             identity = stored.session.session_info.identity
-            scheduled.append(ScheduledSessionData(
-                session_id=identity.id,
-                creation_id=identity.creation_id,
-                access_key=AccessKey(stored.session.session_info.metadata.access_key),
-                reason="triggered-by-scheduler",
-            ))
+            scheduled.append(
+                ScheduledSessionData(
+                    session_id=identity.id,
+                    creation_id=identity.creation_id,
+                    access_key=AccessKey(stored.session.session_info.metadata.access_key),
+                    reason="triggered-by-scheduler",
+                )
+            )
         return scheduled
 
     # -- SchedulerRepository: check-precondition and start-sessions (launcher) --------------------
@@ -298,26 +312,30 @@ class FakeSchedulerRepository(StrictDouble):
         ]
         return SessionsForPullWithImages(sessions=sessions, image_configs=self._images_of(sessions))
 
-    async def search_sessions_with_kernels_and_user(self, querier: BatchQuerier) -> SessionWithKernelsAndUserSearchResult:
+    async def search_sessions_with_kernels_and_user(
+        self, querier: BatchQuerier
+    ) -> SessionWithKernelsAndUserSearchResult:
         sessions = []
         for stored in self._ordered_sessions():
             if not matches(querier.conditions, {"sessions.id": stored.id}):
                 continue
             info = stored.session.session_info
             user = self.users[info.metadata.user_uuid]
-            sessions.append(SessionDataForStart(
-                session_id=stored.id,
-                creation_id=info.identity.creation_id,
-                access_key=AccessKey(info.metadata.access_key),
-                session_type=info.identity.session_type,
-                name=info.identity.name,
-                cluster_mode=info.resource.cluster_mode,
-                kernels=[self._binding(k) for k in stored.kernels],
-                environ=dict(info.execution.environ or {}),
-                user_uuid=user.uuid,
-                user_email=user.email,
-                user_name=user.username,
-            ))
+            sessions.append(
+                SessionDataForStart(
+                    session_id=stored.id,
+                    creation_id=info.identity.creation_id,
+                    access_key=AccessKey(info.metadata.access_key),
+                    session_type=info.identity.session_type,
+                    name=info.identity.name,
+                    cluster_mode=ClusterMode(info.resource.cluster_mode),
+                    kernels=[self._binding(k) for k in stored.kernels],
+                    environ=dict(info.execution.environ or {}),
+                    user_uuid=user.uuid,
+                    user_email=user.email,
+                    user_name=user.username,
+                )
+            )
         return SessionWithKernelsAndUserSearchResult(
             sessions=sessions, image_configs=self._images_of(sessions), total_count=len(sessions)
         )
@@ -368,11 +386,10 @@ class FakeSchedulerRepository(StrictDouble):
             if stored.status == SessionStatus.PENDING and stored.id in self.pending_timed_out
         ]
 
-
     # -- helpers --------------------------------------------------------------------------------
 
     def _ordered_sessions(self) -> list[StoredSession]:
-        return sorted(self.sessions.values(), key=lambda s: s.session.session_info.lifecycle.created_at)
+        return sorted(self.sessions.values(), key=_created_at)
 
     def _by_ids(self, session_ids: Sequence[SessionId]) -> list[StoredSession]:
         wanted = set(session_ids)
@@ -432,7 +449,7 @@ class FakeSchedulerRepository(StrictDouble):
             priority=info.identity.priority,
             is_preemptible=stored.is_preemptible,
             session_type=info.identity.session_type,
-            cluster_mode=info.resource.cluster_mode,
+            cluster_mode=ClusterMode(info.resource.cluster_mode),
             starts_at=info.lifecycle.starts_at,
             is_private=info.identity.session_type in SessionTypes.private_types(),
             designated_agent_ids=stored.designated_agent_ids,
@@ -452,14 +469,18 @@ class FakeSchedulerRepository(StrictDouble):
     def _occupancy(self) -> ResourceOccupancySnapshot:
         return ResourceOccupancySnapshot(
             by_keypair={
-                ak: KeypairOccupancy(occupied_slots=resource_slot_to_quantities(used), session_count=0, sftp_session_count=0)
+                ak: KeypairOccupancy(
+                    occupied_slots=resource_slot_to_quantities(used), session_count=0, sftp_session_count=0
+                )
                 for ak, used in self.occupancy_by_keypair.items()
             },
             by_user={u: resource_slot_to_quantities(used) for u, used in self.occupancy_by_user.items()},
             by_group={g: resource_slot_to_quantities(used) for g, used in self.occupancy_by_project.items()},
             by_domain={d: resource_slot_to_quantities(used) for d, used in self.occupancy_by_domain.items()},
             by_agent={
-                a.id: AgentOccupancy(occupied_slots=resource_slot_to_quantities(a.occupied_slots), container_count=a.container_count)
+                a.id: AgentOccupancy(
+                    occupied_slots=resource_slot_to_quantities(a.occupied_slots), container_count=a.container_count
+                )
                 for a in self.agents.values()
                 if a.container_count or a.occupied_slots
             },
@@ -467,3 +488,9 @@ class FakeSchedulerRepository(StrictDouble):
 
     def __repr__(self) -> str:
         return f"FakeSchedulerRepository({len(self.sessions)} sessions, {len(self.agents)} agents)"
+
+
+def _created_at(stored: StoredSession) -> datetime:
+    created = stored.session.session_info.lifecycle.created_at
+    assert created is not None, f"session {stored.id} has no creation time"
+    return created

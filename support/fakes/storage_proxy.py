@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
 from ai.backend.common.types import VFolderID
+from aiohttp import web
 
 TOKEN_HEADER = "X-BackendAI-Storage-Auth-Token"
 
@@ -48,11 +48,10 @@ class StorageProxyServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/folder/mount", self._mount_path)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # the free port the OS chose
+        self._runner = runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        port = runner.addresses[0][1]  # the free port the OS chose
         self.address = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:

@@ -8,11 +8,18 @@ also recorded; the scenario harness fails the scenario at teardown when any doub
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 
 class NotInDouble(AttributeError):
     """An AttributeError so that ``hasattr`` probes of the real code keep working."""
+
+
+class RefusesCalls(Protocol):
+    """A double that can tell which calls it refused (a ``StrictDouble``, or one that keeps its own
+    record)."""
+
+    def refused_calls(self) -> list[str]: ...
 
 
 class StrictDouble:

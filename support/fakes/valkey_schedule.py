@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from ai.backend.common.clients.valkey_client.valkey_schedule import HealthCheckStatus
 from ai.backend.common.clients.valkey_client.valkey_schedule.client import KernelStatus as KernelPresence
 from ai.backend.common.types import AgentId, KernelId, SessionId
@@ -55,4 +56,3 @@ class FakeValkeySchedule(StrictDouble):
     ) -> dict[KernelId, KernelPresence | None]:
         self.presence_checks.append(tuple(kernel_ids))
         return {kid: self.presence.get(kid) for kid in kernel_ids}
-

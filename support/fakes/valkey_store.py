@@ -13,6 +13,7 @@ time passes in a scenario.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -100,7 +101,7 @@ class InMemoryValkey(StrictDouble):
         stored.update(added)
         return len(added)
 
-    async def smembers(self, key: str | bytes) -> set[bytes]:
+    async def smembers(self, key: str | bytes) -> builtins.set[bytes]:  # the class's own set() shadows it
         self._reach()
         return set(self.sets.get(_key(key), set()))
 

@@ -29,3 +29,22 @@ def retry_waits_on(clock: FakeClock, waits: list[float]) -> Iterator[None]:
         yield
     finally:
         retry.asyncio = original
+
+
+# The event loop's clock. Backend.AI bounds some waits with ``asyncio.timeout`` (the manager's
+# lock_conn_timeout around ``pg_advisory_lock``, say), which reads the running loop's clock. A
+# scenario lets such a bound pass at once by moving that clock forward: every timer due within
+# the jump fires on the loop's next turn, exactly as if the time had passed. The clock only ever
+# moves forward (it stays monotonic), and only the running loop's.
+_loop_skews: dict[asyncio.AbstractEventLoop, list[float]] = {}
+
+
+def advance_loop_clock(seconds: float) -> None:
+    """Move the running event loop's clock ``seconds`` forward."""
+    loop = asyncio.get_running_loop()
+    skew = _loop_skews.get(loop)
+    if skew is None:
+        skew = _loop_skews[loop] = [0.0]
+        real_time = loop.time
+        loop.time = lambda: real_time() + skew[0]  # type: ignore[method-assign]
+    skew[0] += seconds

@@ -31,12 +31,14 @@ def read(results_dir: Path) -> list[AllureResult]:
     for path in sorted(Path(results_dir).glob("*-result.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         node = next((label["value"] for label in raw.get("labels", []) if label["name"] == NODE_LABEL), None)
-        results.append(AllureResult(
-            report_id=hashlib.md5(raw["uuid"].encode()).hexdigest(),
-            node=node,
-            name=raw.get("name", ""),
-            status=raw.get("status", "unknown"),
-        ))
+        results.append(
+            AllureResult(
+                report_id=hashlib.md5(raw["uuid"].encode()).hexdigest(),
+                node=node,
+                name=raw.get("name", ""),
+                status=raw.get("status", "unknown"),
+            )
+        )
     return results
 
 

@@ -42,9 +42,19 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-error", "dev
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # As the workplace's probe runs it: no background connections of Chromium's own.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-default-apps", "--disable-domain-reliability", "--no-pings"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--no-pings",
+]
 TIMEOUT_MS = 20_000
 RESULT_URL = re.compile(rf"/{re.escape(publish.SINGLE_FILE)}(\?[^#]*)?#[0-9a-f]{{32}}$")
 
@@ -111,8 +121,9 @@ def _expected_totals(counts) -> dict[str, int]:
     return {key: counts[key] for key in ("total", "passed", "failed", "broken", "skipped")}
 
 
-def check_single_file(page: Page, checks: Checks, expected: dict[str, int], report_name: str, bep_id: str,
-                      categories: list[str]) -> None:
+def check_single_file(
+    page: Page, checks: Checks, expected: dict[str, int], report_name: str, bep_id: str, categories: list[str]
+) -> None:
     url = (REPORTS / publish.SINGLE_FILE).as_uri()
     page.goto(url)
     page.wait_for_selector('[data-testid="search-input"]', timeout=TIMEOUT_MS)
@@ -125,15 +136,17 @@ def check_single_file(page: Page, checks: Checks, expected: dict[str, int], repo
         page.fill('[data-testid="search-input"]', bep_id)
         # The search leaves one group per level (section > handler > "ID — title"); open each in turn.
         titles = page.locator('[data-testid="tree-section-title"]')
-        page.wait_for_function("document.querySelectorAll('[data-testid=tree-section-title]').length <= 3",
-                               timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=tree-section-title]').length <= 3", timeout=TIMEOUT_MS
+        )
         for _ in range(3):
             shown = titles.count()
             if titles.nth(shown - 1).inner_text().strip().startswith(bep_id):
                 break
             titles.nth(shown - 1).click()
             page.wait_for_function(
-                f"document.querySelectorAll('[data-testid=tree-section-title]').length > {shown}", timeout=TIMEOUT_MS)
+                f"document.querySelectorAll('[data-testid=tree-section-title]').length > {shown}", timeout=TIMEOUT_MS
+            )
         path = [titles.nth(i).inner_text().strip() for i in range(titles.count())]
         if not page.locator('[data-testid="tree-leaf-title"]').count():
             titles.last.click()  # the "ID — title" group itself is still closed
@@ -176,13 +189,22 @@ def check_conformance(page: Page, checks: Checks, expected: dict[str, int], titl
         cell = page.locator(f'[data-count="{key}"]')
         return int(cell.inner_text().split()[0]) if cell.count() else 0
 
-    shown = {"total": count("scenarios-total"), "passed": count("scenarios-passed"),
-             "failed": count("scenarios-failed"), "broken": count("scenarios-error") + count("scenarios-xpassed"),
-             "skipped": count("scenarios-xfailed") + count("scenarios-skipped")}
-    checks.check("conformance page: scenario totals equal the run's Allure results", shown == expected, f"shown {shown}")
+    shown = {
+        "total": count("scenarios-total"),
+        "passed": count("scenarios-passed"),
+        "failed": count("scenarios-failed"),
+        "broken": count("scenarios-error") + count("scenarios-xpassed"),
+        "skipped": count("scenarios-xfailed") + count("scenarios-skipped"),
+    }
+    checks.check(
+        "conformance page: scenario totals equal the run's Allure results", shown == expected, f"shown {shown}"
+    )
     ids = count("ids-total")
-    checks.check("conformance page: every BEP ID has a row", ids == len(list(load_catalogue())) ==
-                 page.locator("tr[data-status]").count(), f"{ids} IDs")
+    checks.check(
+        "conformance page: every BEP ID has a row",
+        ids == len(list(load_catalogue())) == page.locator("tr[data-status]").count(),
+        f"{ids} IDs",
+    )
     page.screenshot(path=SHOTS / "6-conformance-top.png")
 
     def open_from_row() -> str:
@@ -204,6 +226,7 @@ def check_conformance(page: Page, checks: Checks, expected: dict[str, int], titl
 
 def check_served(page: Page, checks: Checks, expected: dict[str, int]) -> None:
     with serve(REPORTS) as base:
+
         def load() -> str:
             page.goto(f"{base}/{publish.REPORT_DIR}/index.html")
             shown = _allure_totals(page)
@@ -216,14 +239,18 @@ def check_served(page: Page, checks: Checks, expected: dict[str, int]) -> None:
 
 def _history_points() -> int:
     history = REPORTS / "history.jsonl"
-    return sum(1 for line in history.read_text(encoding="utf-8").splitlines() if line.strip()) if history.exists() else 0
+    return (
+        sum(1 for line in history.read_text(encoding="utf-8").splitlines() if line.strip()) if history.exists() else 0
+    )
 
 
 def main() -> int:
     chromium = find_chromium()
     if not chromium:
-        print("No Chromium found: install Debian's package (apt-get install chromium) or set CHROMIUM=/path/to/it",
-              file=sys.stderr)
+        print(
+            "No Chromium found: install Debian's package (apt-get install chromium) or set CHROMIUM=/path/to/it",
+            file=sys.stderr,
+        )
         return 1
     for required in (publish.SINGLE_FILE, "conformance.html", "run-info.json", "allure-results", "bep-results.json"):
         if not (REPORTS / required).exists():

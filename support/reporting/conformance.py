@@ -17,10 +17,10 @@ from support.reporting import coverage_then_now
 from support.reporting.allure_results import AllureResult, report_ids, status_counts
 from support.reporting.statuses import (
     NOT_RUN,
-    in_file_order,
     OUTCOME_WORDS,
     OUTCOMES,
     STATUSES,
+    in_file_order,
     one_line,
     records_by_id,
     status_of,
@@ -28,9 +28,19 @@ from support.reporting.statuses import (
 
 REPORT_FILE = "bep-1033-report.html"
 # Plain glyphs with a colour, not emoji: they render without an emoji font (CI's headless Chromium).
-MARKS = {"passed": ("✓", "ok"), "xfailed": ("⚠", "declared"), "failed": ("✗", "bad"),
-         "error": ("✗", "bad"), "xpassed": ("!", "bad"), "skipped": ("–", "bad")}
-STATUS_WORDS = {"absent-in-code": "absent in code", "unreachable-input": "only on an unreachable input", NOT_RUN: "not run"}
+MARKS = {
+    "passed": ("✓", "ok"),
+    "xfailed": ("⚠", "declared"),
+    "failed": ("✗", "bad"),
+    "error": ("✗", "bad"),
+    "xpassed": ("!", "bad"),
+    "skipped": ("–", "bad"),
+}
+STATUS_WORDS = {
+    "absent-in-code": "absent in code",
+    "unreachable-input": "only on an unreachable input",
+    NOT_RUN: "not run",
+}
 STATUS_MEANING = {
     "verified": "every scenario passes; 26.3.3 does what the BEP says",
     "unreachable-input": "holds only on an input 26.3.3's production paths never produce: says nothing of production",
@@ -76,7 +86,7 @@ def _scenario_item(record: dict, links: dict[str, str]) -> str:
     glyph, tone = MARKS.get(record["outcome"], ("?", "bad"))
     text = f'<span class="mark {tone}">{glyph}</span> {escape(record["scenario"])}{kind}'
     target = links.get(record.get("node", ""))
-    title = f'{OUTCOME_WORDS.get(record["outcome"], record["outcome"])}: {record["where"]}'
+    title = f"{OUTCOME_WORDS.get(record['outcome'], record['outcome'])}: {record['where']}"
     if target:
         text = f'<a href="{REPORT_FILE}#{target}" title="{escape(title)}">{text}</a>'
     return f"<li>{text}</li>"
@@ -111,14 +121,18 @@ def _totals(id_counts: Counter, scenario_counts: Counter, allure_counts: Counter
     ids = sum(id_counts.values())
     chips = "".join(
         f'<span class="chip {s}" data-count="ids-{s}">{id_counts[s]} {escape(STATUS_WORDS.get(s, s))}</span>'
-        for s in (*STATUSES, NOT_RUN) if id_counts[s] or s not in ("pending", NOT_RUN)
+        for s in (*STATUSES, NOT_RUN)
+        if id_counts[s] or s not in ("pending", NOT_RUN)
     )
     outcomes = "".join(
         f'<span class="chip {"verified" if o == "passed" else "divergent" if o == "xfailed" else "failing"}" '
         f'data-count="scenarios-{o}">{scenario_counts[o]} {OUTCOME_WORDS[o]}</span>'
-        for o in OUTCOMES if scenario_counts[o] or o in ("passed", "xfailed")
+        for o in OUTCOMES
+        if scenario_counts[o] or o in ("passed", "xfailed")
     )
-    allure = ", ".join(f"{allure_counts[s]} {s}" for s in ("passed", "skipped", "failed", "broken", "unknown") if allure_counts[s])
+    allure = ", ".join(
+        f"{allure_counts[s]} {s}" for s in ("passed", "skipped", "failed", "broken", "unknown") if allure_counts[s]
+    )
     return (
         '<div class="totals">'
         f'<div class="box"><h3>BEP-1033 IDs</h3><span class="big" data-count="ids-total">{ids}</span>{chips}</div>'
@@ -137,16 +151,19 @@ def _end_to_end(records: list[dict], links: dict[str, str]) -> str:
         kind = " (BEP expectation)" if record["divergence"] else " (as implemented)" if record["as_implemented"] else ""
         rows.append(
             f'<tr data-e2e="{escape(record["where"])}"><td><ul class="scenarios">{_scenario_item(record, links)}</ul></td>'
-            f'<td><code>{escape(record["where"])}</code></td><td>{ids}</td>'
+            f"<td><code>{escape(record['where'])}</code></td><td>{ids}</td>"
             f'<td><span class="mark {tone}">{glyph}</span> {OUTCOME_WORDS.get(record["outcome"], record["outcome"])}{kind}</td></tr>'
         )
     if not rows:
         return ""
-    return ('<h2 id="section-7">7. End-to-end scenarios (BEP Phase 4)</h2>'
-            "<p>Each runs the real coordinators tick by tick against a simulated agent fleet and exercises "
-            "several BEP IDs together; it speaks for no single ID's status above.</p>"
-            "<table><tr><th>Scenario</th><th>Where</th><th>BEP IDs it exercises</th><th>Outcome</th></tr>"
-            + "".join(rows) + "</table>")
+    return (
+        '<h2 id="section-7">7. End-to-end scenarios (BEP Phase 4)</h2>'
+        "<p>Each runs the real coordinators tick by tick against a simulated agent fleet and exercises "
+        "several BEP IDs together; it speaks for no single ID's status above.</p>"
+        "<table><tr><th>Scenario</th><th>Where</th><th>BEP IDs it exercises</th><th>Outcome</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def _defects(catalogue, by_id: dict[str, list[dict]]) -> str:
@@ -155,12 +172,16 @@ def _defects(catalogue, by_id: dict[str, list[dict]]) -> str:
         for record in by_id.get(entry.id, []):
             if record["divergence"] and record.get("defect"):
                 risk = (record.get("risk") or "").removeprefix("Risk:").strip()
-                items.append(f'<li><a href="#{entry.id}">{entry.id}</a> {escape(record["scenario"])}. '
-                             f"<b>Risk:</b> {escape(risk)}</li>")
+                items.append(
+                    f'<li><a href="#{entry.id}">{entry.id}</a> {escape(record["scenario"])}. '
+                    f"<b>Risk:</b> {escape(risk)}</li>"
+                )
     if not items:
         return ""
-    return ('<h2 id="defects">Defects found</h2><p>Divergences that look like bugs rather than design choices.</p>'
-            f'<ul class="defects">{"".join(items)}</ul>')
+    return (
+        '<h2 id="defects">Defects found</h2><p>Divergences that look like bugs rather than design choices.</p>'
+        f'<ul class="defects">{"".join(items)}</ul>'
+    )
 
 
 def _percent(value: float) -> str:
@@ -171,11 +192,13 @@ def _coverage(coverage_json: Path) -> str:
     tables, overall = coverage_then_now.tables(coverage_json)
     parts = [
         '<h2 id="coverage">Line coverage: the BEP\'s figures then, this run now</h2>',
-        f'<p>The BEP printed these tables (<a href="{escape(coverage_then_now.bep_source())}">Current Test Coverage</a>) '
-        "from Backend.AI's unit tests before any of its scenarios existed. Beside each file: this suite's own line "
-        "coverage of the same file in 26.3.3 (coverage.py, abstract methods excluded). Statement counts differ "
-        "where the code changed since. All of <code>ai.backend.manager.sokovan</code> in this run: "
-        f'<b data-count="coverage-overall">{_percent(overall.cover)}</b> of {overall.stmts} statements.</p>',
+        (
+            f'<p>The BEP printed these tables (<a href="{escape(coverage_then_now.bep_source())}">Current Test Coverage</a>) '
+            "from Backend.AI's unit tests before any of its scenarios existed. Beside each file: this suite's own line "
+            "coverage of the same file in 26.3.3 (coverage.py, abstract methods excluded). Statement counts differ "
+            "where the code changed since. All of <code>ai.backend.manager.sokovan</code> in this run: "
+            f'<b data-count="coverage-overall">{_percent(overall.cover)}</b> of {overall.stmts} statements.</p>'
+        ),
     ]
     for table in tables:
         now = table.now_total
@@ -184,14 +207,18 @@ def _coverage(coverage_json: Path) -> str:
         rows = []
         for row in table.rows:
             if row.subtotal:
-                cells = (f"<td><b>{escape(row.bep_file)}</b> (now: files present in 26.3.3)</td>"
-                         + "".join(f'<td class="num"><b>{escape(v)}</b></td>' for v in row.then)
-                         + f'<td class="num"><b>{now.stmts}</b></td><td class="num"><b>{now.miss}</b></td>'
-                         f'<td class="num"><b>{_percent(now.cover)}</b></td><td></td>')
+                cells = (
+                    f"<td><b>{escape(row.bep_file)}</b> (now: files present in 26.3.3)</td>"
+                    + "".join(f'<td class="num"><b>{escape(v)}</b></td>' for v in row.then)
+                    + f'<td class="num"><b>{now.stmts}</b></td><td class="num"><b>{now.miss}</b></td>'
+                    f'<td class="num"><b>{_percent(now.cover)}</b></td><td></td>'
+                )
             else:
                 if row.now:
-                    now_cells = (f'<td class="num">{row.now.stmts}</td><td class="num">{row.now.miss}</td>'
-                                 f'<td class="num">{_percent(row.now.cover)}</td>')
+                    now_cells = (
+                        f'<td class="num">{row.now.stmts}</td><td class="num">{row.now.miss}</td>'
+                        f'<td class="num">{_percent(row.now.cover)}</td>'
+                    )
                 else:
                     now_cells = '<td class="num muted" colspan="3">—</td>'
                 if row.file_now is None:
@@ -202,9 +229,12 @@ def _coverage(coverage_json: Path) -> str:
                     note = "not measured in this run"
                 else:
                     note = ""
-                cells = (f"<td><code>{escape(row.bep_file)}</code></td>"
-                         + "".join(f'<td class="num">{escape(v)}</td>' for v in row.then)
-                         + now_cells + f'<td class="muted">{escape(note)}</td>')
+                cells = (
+                    f"<td><code>{escape(row.bep_file)}</code></td>"
+                    + "".join(f'<td class="num">{escape(v)}</td>' for v in row.then)
+                    + now_cells
+                    + f'<td class="muted">{escape(note)}</td>'
+                )
             rows.append(f"<tr>{cells}</tr>")
         parts.append(
             "<table><tr><th>File (as the BEP names it)</th><th>Stmts (BEP)</th><th>Miss (BEP)</th><th>Cover (BEP)</th>"
@@ -213,7 +243,9 @@ def _coverage(coverage_json: Path) -> str:
     return "".join(parts)
 
 
-def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, run: dict, *, selection: bool = False) -> Page:
+def build(
+    records: list[dict], allure: list[AllureResult], coverage_json: Path, run: dict, *, selection: bool = False
+) -> Page:
     catalogue = load_catalogue()
     by_id = records_by_id(records)
     links = report_ids(allure)
@@ -237,32 +269,50 @@ def build(records: list[dict], allure: list[AllureResult], coverage_json: Path, 
         nav += '<a href="#section-7">7. End-to-end scenarios</a>'
     body = [
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">Run {escape(run["date"])} · commit <code>{escape(run["commit"])}</code> · Python {escape(run["python"])} · '
-        f'pytest {escape(run["pytest"])} · pytest-bdd {escape(run["pytest-bdd"])} · '
-        f'<a href="{REPORT_FILE}">Allure report (one file)</a> · <a href="allure-report/index.html">Allure report (browsable, served)</a> · '
-        f'<a href="bep-traceability.md">traceability (Markdown)</a> · <a href="{escape(catalogue.source)}">the BEP</a>. '
-        f"Links lead to the files next to <code>conformance.html</code>; in the copy attached to the Allure report "
-        f"they do not work.</p>",
+        (
+            f'<p class="meta">Run {escape(run["date"])} · commit <code>{escape(run["commit"])}</code> · Python {escape(run["python"])} · '
+            f"pytest {escape(run['pytest'])} · pytest-bdd {escape(run['pytest-bdd'])} · "
+            f'<a href="{REPORT_FILE}">Allure report (one file)</a> · <a href="allure-report/index.html">Allure report (browsable, served)</a> · '
+            f'<a href="bep-traceability.md">traceability (Markdown)</a> · <a href="{escape(catalogue.source)}">the BEP</a>. '
+            f"Links lead to the files next to <code>conformance.html</code>; in the copy attached to the Allure report "
+            f"they do not work.</p>"
+        ),
         _totals(id_counts, scenario_counts, status_counts(allure)),
-        '<p class="legend">' + " · ".join(f"{_status_chip(s)} {escape(m)}" for s, m in STATUS_MEANING.items()
-                                          if s in ("verified", "unreachable-input", "divergent", "absent-in-code", "defect", "failing")) + "</p>",
-        f"<nav>{nav}<a href=\"#defects\">Defects found</a><a href=\"#coverage\">Line coverage</a></nav>",
+        '<p class="legend">'
+        + " · ".join(
+            f"{_status_chip(s)} {escape(m)}"
+            for s, m in STATUS_MEANING.items()
+            if s in ("verified", "unreachable-input", "divergent", "absent-in-code", "defect", "failing")
+        )
+        + "</p>",
+        f'<nav>{nav}<a href="#defects">Defects found</a><a href="#coverage">Line coverage</a></nav>',
     ]
     for epic, rows in sections.items():
         body.append(f'<h2 id="section-{epic.split(".")[0]}">{escape(epic)}</h2>')
-        body.append("<table><tr><th>ID</th><th>Scenario (BEP)</th><th>Status</th><th>What 26.3.3 does instead</th>"
-                    "<th>Scenarios in the report</th></tr>" + "".join(rows) + "</table>")
+        body.append(
+            "<table><tr><th>ID</th><th>Scenario (BEP)</th><th>Status</th><th>What 26.3.3 does instead</th>"
+            "<th>Scenarios in the report</th></tr>" + "".join(rows) + "</table>"
+        )
     body.append(_end_to_end(records, links))
     body.append(_defects(catalogue, by_id))
     body.append(_coverage(coverage_json))
-    html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
-            f'<body>{"".join(body)}</body></html>\n')
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
+        f"<body>{''.join(body)}</body></html>\n"
+    )
     return Page(html, id_counts, scenario_counts)
 
 
-def write(target: Path, records: list[dict], allure: list[AllureResult], coverage_json: Path, run: dict,
-          *, selection: bool = False) -> Page:
+def write(
+    target: Path,
+    records: list[dict],
+    allure: list[AllureResult],
+    coverage_json: Path,
+    run: dict,
+    *,
+    selection: bool = False,
+) -> Page:
     page = build(records, allure, coverage_json, run, selection=selection)
     Path(target).write_text(page.html, encoding="utf-8")
     return page

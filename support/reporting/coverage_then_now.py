@@ -30,8 +30,8 @@ class Now:
 
 @dataclass(frozen=True)
 class Row:
-    bep_file: str          # the path the BEP printed (relative to ai/backend/manager/sokovan/)
-    file_now: str | None   # where it lives in 26.3.3; None when it no longer exists
+    bep_file: str  # the path the BEP printed (relative to ai/backend/manager/sokovan/)
+    file_now: str | None  # where it lives in 26.3.3; None when it no longer exists
     then: tuple[str, str, str]  # Stmts, Miss, Cover as the BEP printed them
     now: Now | None
     subtotal: bool = False
@@ -86,4 +86,3 @@ def tables(coverage_json: Path) -> tuple[list[Table], Now]:
         result.append(Table(raw["title"], rows))
     totals = report["totals"]
     return result, Now(totals["num_statements"], totals["missing_lines"])
-

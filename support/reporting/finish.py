@@ -70,7 +70,9 @@ def main(argv: list[str]) -> int:
     for label, path in paths:
         print(f"  {label:<{width}}  {path.resolve()}")
     if report:
-        print(f"  {'':<{width}}  (serve the browsable one: node_modules/.bin/allure open {REPORTS / publish.REPORT_DIR})")
+        print(
+            f"  {'':<{width}}  (serve the browsable one: node_modules/.bin/allure open {REPORTS / publish.REPORT_DIR})"
+        )
     else:
         print(f"  {'':<{width}}  (`make report` builds the conformance page and the Allure report)")
     return suite_status or int(failed)

@@ -43,7 +43,7 @@ def _clean(path: Path) -> None:
     html = strip_analytics(path.read_text(encoding="utf-8"))
     remote = _REMOTE_LOAD.search(html)
     if remote:
-        raise PublishError(f"{path} still loads from the network: {html[remote.start():remote.start() + 120]}")
+        raise PublishError(f"{path} still loads from the network: {html[remote.start() : remote.start() + 120]}")
     path.write_text(html, encoding="utf-8")
 
 
@@ -55,7 +55,9 @@ def _generate(results_dir: Path, reports: Path) -> None:
     # A run's results add one point to the trend (reports/history.jsonl), however often they are published.
     published = results_dir / ".published"
     env = {**os.environ, "BEP_APPEND_HISTORY": "0" if published.exists() else "1"}
-    done = subprocess.run([str(ALLURE), "generate", str(results_dir)], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [str(ALLURE), "generate", str(results_dir)], capture_output=True, text=True, env=env, check=False
+    )
     if done.returncode != 0:
         raise PublishError(f"allure generate failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     published.touch()
@@ -73,7 +75,8 @@ def publish(reports: Path, results_dir: Path, *, selection: bool = False) -> con
     run = environment.write(results_dir, reports)
     records = load_records(reports / "bep-results.json")
     allure = allure_results.read(results_dir)
-    page = conformance.write(reports / environment.CONFORMANCE_PAGE, records, allure,
-                             reports / "coverage.json", run, selection=selection)
+    page = conformance.write(
+        reports / environment.CONFORMANCE_PAGE, records, allure, reports / "coverage.json", run, selection=selection
+    )
     _generate(results_dir, reports)
     return page

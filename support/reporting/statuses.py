@@ -56,6 +56,7 @@ def records_by_id(records: list[dict]) -> dict[str, list[dict]]:
 
 def in_file_order(records: list[dict]) -> list[dict]:
     """Records ordered by feature file, then line (not as strings: line 13 before line 110)."""
+
     def key(record: dict) -> tuple[str, int]:
         path, _, line = record["where"].rpartition(":")
         return path, int(line) if line.isdigit() else 0

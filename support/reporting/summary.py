@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from support.catalogue import load_catalogue
 from support.reporting.statuses import NOT_RUN, records_by_id, status_of
 
-SCENARIO_COLUMNS = (("passed", "passed"), ("xfailed", "declared"), ("failed", "failed"),
-                    ("error", "error"), ("xpassed", "xpass"), ("skipped", "skipped"))
-ID_COLUMNS = (("verified", "verified"), ("unreachable-input", "unreach."), ("divergent", "divergent"), ("absent-in-code", "absent"),
-              ("defect", "defect"), ("failing", "failing"), (NOT_RUN, "not run"))
+SCENARIO_COLUMNS = (
+    ("passed", "passed"),
+    ("xfailed", "declared"),
+    ("failed", "failed"),
+    ("error", "error"),
+    ("xpassed", "xpass"),
+    ("skipped", "skipped"),
+)
+ID_COLUMNS = (
+    ("verified", "verified"),
+    ("unreachable-input", "unreach."),
+    ("divergent", "divergent"),
+    ("absent-in-code", "absent"),
+    ("defect", "defect"),
+    ("failing", "failing"),
+    (NOT_RUN, "not run"),
+)
 
 
 def table(records: list[dict], *, selection: bool = False) -> str:
@@ -24,7 +37,8 @@ def table(records: list[dict], *, selection: bool = False) -> str:
         statuses[status_of(entry, entry_records, selection=selection)] += 1
 
     end_to_end = Counter(r["outcome"] for r in records if r.get("e2e"))
-    total_outcomes, total_statuses = Counter(end_to_end), Counter()
+    total_outcomes = Counter(end_to_end)
+    total_statuses: Counter[str] = Counter()
     for _, outcomes, statuses in families.values():
         total_outcomes.update(outcomes)
         total_statuses.update(statuses)
@@ -43,7 +57,11 @@ def table(records: list[dict], *, selection: bool = False) -> str:
     lines.append("─" * len(lines[0]))
 
     def row(name: str, subject: str, outcomes: Counter, statuses: Counter | None) -> str:
-        ids = f"{sum(statuses.values()):>3} {cells(statuses, id_cols)}" if statuses is not None else "  (exercise IDs, speak for none)"
+        ids = (
+            f"{sum(statuses.values()):>3} {cells(statuses, id_cols)}"
+            if statuses is not None
+            else "  (exercise IDs, speak for none)"
+        )
         return f"{name:<6}  {subject:<{subject_width}}  {sum(outcomes.values()):>9} {cells(outcomes, scenario_cols)} │ {ids}"
 
     for family, (subject, outcomes, statuses) in families.items():
@@ -54,6 +72,8 @@ def table(records: list[dict], *, selection: bool = False) -> str:
         lines.append(row("E2E", "end-to-end scenarios (Phase 4)", end_to_end, None))
     lines.append("─" * len(lines[0]))
     lines.append(row("all", "", total_outcomes, total_statuses))
-    lines.append("declared = the BEP's expectation failed as declared (a known divergence); xpass = a declared "
-                 "divergence passed. · = none.")
+    lines.append(
+        "declared = the BEP's expectation failed as declared (a known divergence); xpass = a declared "
+        "divergence passed. · = none."
+    )
     return "\n".join(lines)

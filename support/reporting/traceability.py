@@ -46,7 +46,7 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         )
         for reason in dict.fromkeys(r["reason"] for r in records if r["divergence"] and r["reason"]):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
-        for reason in dict.fromkeys(r.get("unreachable_reason") for r in records if r.get("unreachable_reason")):
+        for reason in dict.fromkeys(why for r in records if (why := r.get("unreachable_reason"))):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
         for record in records:
             if record["divergence"] and record.get("defect"):
@@ -58,40 +58,71 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
     lines = [
         f"# BEP-1033 traceability: {catalogue.bep_title}",
         "",
-        f"System under test: backend.ai-manager {version('backend.ai-manager')}. "
-        f"Source of the IDs: [{catalogue.source.rsplit('/', 1)[-1]}]({catalogue.source}).",
+        (
+            f"System under test: backend.ai-manager {version('backend.ai-manager')}. "
+            f"Source of the IDs: [{catalogue.source.rsplit('/', 1)[-1]}]({catalogue.source})."
+        ),
         "",
         "| status | IDs |",
         "|---|---|",
         *(f"| {status} | {counts[status]} |" for status in (*STATUSES, NOT_RUN) if status != NOT_RUN or counts[status]),
         f"| **total** | **{sum(counts.values())}** |",
         "",
-        "Outcome marks: ✅ passed, ⚠️ failed as declared (strict expected failure: the BEP's expectation, "
-        "which 26.3.3 does not meet), ❌ failed, 💥 error, ❗ passed although declared divergent, ⏭️ skipped.",
+        (
+            "Outcome marks: ✅ passed, ⚠️ failed as declared (strict expected failure: the BEP's expectation, "
+            "which 26.3.3 does not meet), ❌ failed, 💥 error, ❗ passed although declared divergent, ⏭️ skipped."
+        ),
         "",
     ]
     for epic, rows in rows_by_epic.items():
-        lines += [f"## {epic}", "", "| ID | Subject | Scenario (BEP) | Expected (BEP) | Status | Scenarios in this suite |",
-                  "|---|---|---|---|---|---|", *rows, ""]
+        lines += [
+            f"## {epic}",
+            "",
+            "| ID | Subject | Scenario (BEP) | Expected (BEP) | Status | Scenarios in this suite |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
     end_to_end = in_file_order([r for r in results if r.get("e2e")])
     if end_to_end:
-        lines += ["## End-to-end scenarios (BEP Phase 4)", "",
-                  "Each exercises several BEP IDs together through the real coordinators and a simulated agent "
-                  "fleet; it speaks for no single ID's status.", "",
-                  "| Scenario | BEP IDs it exercises |", "|---|---|",
-                  *(f"| {_scenario_line(r)} | {', '.join(r.get('bep_ids', []))} |" for r in end_to_end), ""]
+        lines += [
+            "## End-to-end scenarios (BEP Phase 4)",
+            "",
+            (
+                "Each exercises several BEP IDs together through the real coordinators and a simulated agent "
+                "fleet; it speaks for no single ID's status."
+            ),
+            "",
+            "| Scenario | BEP IDs it exercises |",
+            "|---|---|",
+            *(f"| {_scenario_line(r)} | {', '.join(r.get('bep_ids', []))} |" for r in end_to_end),
+            "",
+        ]
     if defects:
-        lines += ["## Defects found", "",
-                  "Divergences that look like bugs rather than design choices, each with its risk.", "",
-                  *defects, ""]
+        lines += [
+            "## Defects found",
+            "",
+            "Divergences that look like bugs rather than design choices, each with its risk.",
+            "",
+            *defects,
+            "",
+        ]
     if divergences:
         lines += ["## What 26.3.3 does instead, and inputs its production paths never produce", "", *divergences, ""]
     lines += [
-        "## BEP state words and 26.3.3 states", "",
-        "Scenarios keep the BEP's state names; the steps bind them to the code's states through this "
-        "table (support/vocabulary.py). Every other state name is the code's own.", "",
-        "| kind | BEP word | 26.3.3 state | note |", "|---|---|---|---|",
-        *(f"| {w.kind} | {w.word} | {w.code.name if w.code else '(none)'} | {_cell(w.note)} |" for w in explicit_bindings()),
+        "## BEP state words and 26.3.3 states",
+        "",
+        (
+            "Scenarios keep the BEP's state names; the steps bind them to the code's states through this "
+            "table (support/vocabulary.py). Every other state name is the code's own."
+        ),
+        "",
+        "| kind | BEP word | 26.3.3 state | note |",
+        "|---|---|---|---|",
+        *(
+            f"| {w.kind} | {w.word} | {w.code.name if w.code else '(none)'} | {_cell(w.note)} |"
+            for w in explicit_bindings()
+        ),
         "",
     ]
     return "\n".join(lines), counts
