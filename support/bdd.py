@@ -17,7 +17,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import _pytest
 import pluggy
@@ -28,9 +28,7 @@ from pytest_bdd import parsers
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.steps import step_function_context_registry
 
-__all__ = ["given", "when", "then", "parsers", "scenario_loop"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["given", "parsers", "scenario_loop", "then", "when"]
 
 _current_loop: asyncio.AbstractEventLoop | None = None
 
@@ -55,7 +53,7 @@ def run_on_scenario_loop(coro: Coroutine[Any, Any, Any]) -> Any:
     return _current_loop.run_until_complete(coro)
 
 
-def _synchronous(fn: F) -> F:
+def _synchronous[F: Callable[..., Any]](fn: F) -> F:
     if not inspect.iscoroutinefunction(fn):
         return fn
 
@@ -70,7 +68,9 @@ def _synchronous(fn: F) -> F:
     return runner  # type: ignore[return-value]
 
 
-def _coroutine_aware(register_step: Callable[..., Callable[[F], F]]) -> Callable[..., Callable[[F], F]]:
+def _coroutine_aware[F: Callable[..., Any]](
+    register_step: Callable[..., Callable[[F], F]],
+) -> Callable[..., Callable[[F], F]]:
     def step(
         name: str | parsers.StepParser,
         *,
@@ -81,9 +81,9 @@ def _coroutine_aware(register_step: Callable[..., Callable[[F], F]]) -> Callable
         def decorate(fn: F) -> F:
             # pytest-bdd registers the step fixture in the module that applies the decorator:
             # one frame above this function.
-            register_step(
-                name, converters=converters, target_fixture=target_fixture, stacklevel=stacklevel + 1
-            )(_synchronous(fn))
+            register_step(name, converters=converters, target_fixture=target_fixture, stacklevel=stacklevel + 1)(
+                _synchronous(fn)
+            )
             return fn
 
         return decorate
@@ -145,7 +145,8 @@ def find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> Iter
 
 
 # (The module itself: the package's attribute ``pytest_bdd.scenario`` is its ``scenario`` function.)
-importlib.import_module("pytest_bdd.scenario").find_fixturedefs_for_step = find_fixturedefs_for_step
+# Replaced on purpose; mypy sees a bare ModuleType.
+importlib.import_module("pytest_bdd.scenario").find_fixturedefs_for_step = find_fixturedefs_for_step  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------

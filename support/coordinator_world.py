@@ -85,11 +85,11 @@ from support.fakes import (
     Unused,
 )
 from support.fakes.deployments import FakeDeploymentRepository
+from support.fakes.strict import RefusesCalls
 from support.fakes.valkey_stat import FakeValkeyStat
-from support.scheduler_world import HandlerRun, Names
+from support.scheduler_world import Handler, HandlerRun, Names
 from support.selections import SchedulerSelections, Selection, handled
 from support.wiring import Boundaries, coordinator_handlers, scheduler_components
-
 
 # Observers name themselves in class style; scenarios say what they observe.
 OBSERVER_NAMES = {"FairShareObserver": "fair-share observation"}
@@ -154,11 +154,20 @@ class CoordinatorWorld:
         self.kernel_event_results: list[bool] = []
         self.timers: dict[str, Any] = {}  # the scheduler timers the manager sets up, by name
         self.endpoints: dict[str, uuid.UUID] = {}
-        self._unused = {name: Unused(name) for name in (
-            "fair-share repository", "storage manager", "hook plugins", "fair-share aggregator",
-            "fair-share calculator", "resource-usage repository",
-        )}
-        self._rows: list[Row] = owner_rows() + image_rows()
+        # What the wiring needs but this tier does not use (each refuses every call), or, on the
+        # end-to-end tier, the real parts put in their place.
+        self._unused: dict[str, Any] = {
+            name: Unused(name)
+            for name in (
+                "fair-share repository",
+                "storage manager",
+                "hook plugins",
+                "fair-share aggregator",
+                "fair-share calculator",
+                "resource-usage repository",
+            )
+        }
+        self._rows: list[Row | sa.Executable] = [*owner_rows(), *image_rows()]
         self.runs: list[HandlerRun] = []
         self.repository.selections = []
         self._containers = 0
@@ -175,7 +184,7 @@ class CoordinatorWorld:
     # -- arranging ---------------------------------------------------------------------------------
 
     def add_agent(self, name: str, capacity: ResourceSlot, **fields: Any) -> Row:
-        agent = AgentRowFactory(id=name, available_slots=ResourceSlot(capacity), **fields)
+        agent = AgentRowFactory.build(id=name, available_slots=ResourceSlot(capacity), **fields)
         self._rows.extend(agent_rows(agent))
         self.agents.add(AgentId(name), images={DEFAULT_IMAGE})
         return agent
@@ -243,7 +252,7 @@ class CoordinatorWorld:
 
     def _build(self, name: str) -> SessionWithKernels:
         spec = self._sessions[name]
-        built = SessionWithKernelsFactory(name=name, kernel_overrides=spec.kernel_overrides, **spec.factory_args)
+        built = SessionWithKernelsFactory.build(name=name, kernel_overrides=spec.kernel_overrides, **spec.factory_args)
         spec.built = built
         self.names.sessions[name] = built.session_info.identity.id
         names = spec.factory_args.get("kernel_names") or [f"{name}/{i}" for i in range(len(built.kernel_infos))]
@@ -283,14 +292,20 @@ class CoordinatorWorld:
         """A RUNNING session of one kernel holding ``used``, as the database has it once the kernel
         runs: its allocations in use and, when it runs on ``agent``, that agent's resources raised."""
         self._containers += 1
-        built = SessionWithKernelsFactory(
-            name=f"running container {self._containers}", status=SessionStatus.RUNNING,
-            agents=[agent] if agent else None, requested=ResourceSlot(used),
-            created_at=self.clock.now, status_changed=self.clock.now, **factory_args,
+        built = SessionWithKernelsFactory.build(
+            name=f"running container {self._containers}",
+            status=SessionStatus.RUNNING,
+            agents=[agent] if agent else None,
+            requested=ResourceSlot(used),
+            created_at=self.clock.now,
+            status_changed=self.clock.now,
+            **factory_args,
         )
         for row in session_rows(built):
             if row.table is ResourceAllocationRow.__table__:
-                row = ResourceAllocationRowFactory(**{**row.values, "used": row.values["requested"], "used_at": self.clock.now})
+                row = ResourceAllocationRowFactory.build(
+                    **{**row.values, "used": row.values["requested"], "used_at": self.clock.now}
+                )
             self._rows.append(row)
         if agent:
             resources = AgentResourceRow.__table__
@@ -318,7 +333,9 @@ class CoordinatorWorld:
         if scope == "keypair":
             policy_of_owner = sa.select(keypairs.c.resource_policy).where(keypairs.c.access_key == owner.access_key)
             self._rows.append(
-                sa.update(policies).where(policies.c.name == policy_of_owner.scalar_subquery()).values(total_resource_slots=limit)
+                sa.update(policies)
+                .where(policies.c.name == policy_of_owner.scalar_subquery())
+                .values(total_resource_slots=limit)
             )
         elif scope == "user":
             users = UserRow.__table__
@@ -327,7 +344,8 @@ class CoordinatorWorld:
                 keypairs.c.access_key == main_keypair.scalar_subquery()
             )
             self._rows.append(
-                sa.update(policies).where(policies.c.name == policy_of_main_keypair.scalar_subquery())
+                sa.update(policies)
+                .where(policies.c.name == policy_of_main_keypair.scalar_subquery())
                 .values(total_resource_slots=limit)
             )
         elif scope == "project":
@@ -335,19 +353,26 @@ class CoordinatorWorld:
             self._rows.append(sa.update(groups).where(groups.c.id == owner.group_id).values(total_resource_slots=limit))
         elif scope == "domain":
             domains = DomainRow.__table__
-            self._rows.append(sa.update(domains).where(domains.c.name == owner.domain_name).values(total_resource_slots=limit))
+            self._rows.append(
+                sa.update(domains).where(domains.c.name == owner.domain_name).values(total_resource_slots=limit)
+            )
         else:
             raise ValueError(f"no quota scope {scope!r}: keypair, user, project or domain")
         self.add_running_container(
-            None, used, access_key=owner.access_key, user_uuid=owner.user_uuid,
-            group_id=owner.group_id, domain_name=owner.domain_name,
+            None,
+            used,
+            access_key=owner.access_key,
+            user_uuid=owner.user_uuid,
+            group_id=owner.group_id,
+            domain_name=owner.domain_name,
         )
 
     def time_out_pending_sessions_after(self, timeout: timedelta) -> None:
         """The scaling group's ``pending_timeout`` (a scheduler option)."""
         groups = ScalingGroupRow.__table__
         self._rows.append(
-            sa.update(groups).where(groups.c.name == self.scaling_group)
+            sa.update(groups)
+            .where(groups.c.name == self.scaling_group)
             .values(scheduler_opts=ScalingGroupOpts(pending_timeout=timeout))
         )
 
@@ -366,22 +391,24 @@ class CoordinatorWorld:
         """Why the provisioner last failed to place session ``name`` (its status info)."""
         sessions = SessionRow.__table__
         async with self.database.engine.connect() as conn:
-            return (await conn.execute(
-                sa.select(sessions.c.status_info).where(sessions.c.id == self.names.session(name))
-            )).scalar_one()
+            return (
+                await conn.execute(sa.select(sessions.c.status_info).where(sessions.c.id == self.names.session(name)))
+            ).scalar_one()
 
     async def kernel_status(self, kernel: str) -> KernelStatus:
         kernels = KernelRow.__table__
         async with self.database.engine.connect() as conn:
-            return (await conn.execute(
-                sa.select(kernels.c.status).where(kernels.c.id == self.names.kernel(kernel))
-            )).scalar_one()
+            return (
+                await conn.execute(sa.select(kernels.c.status).where(kernels.c.id == self.names.kernel(kernel)))
+            ).scalar_one()
 
     def _record_runs(self, handlers: CoordinatorHandlers) -> None:
         """Keep what each production handler was given and what it reported, on its way back to
         the coordinator, for the Then steps that read a handler's report (``last_run``)."""
-        for handler in (*handlers.lifecycle_handlers.values(), *handlers.kernel_handlers.values()):
-            handler.execute = self._recorded(handler, handler.execute)
+        every: list[Handler] = [*handlers.lifecycle_handlers.values(), *handlers.kernel_handlers.values()]
+        for handler in every:
+            # Wrapped on purpose: the run is recorded on its way back to the coordinator.
+            handler.execute = self._recorded(handler, handler.execute)  # type: ignore[method-assign]
 
     def _recorded(self, handler: Any, execute: Any) -> Any:
         async def execute_and_record(scaling_group: str, given: Sequence[Any]) -> Any:
@@ -402,9 +429,14 @@ class CoordinatorWorld:
     @cached_property
     def boundaries(self) -> Boundaries:
         return Boundaries(
-            repository=self.repository, deployment_repository=self.deployments,
-            fair_share_repository=self._unused["fair-share repository"], config=self.config,
-            agents=self.agents, networks=self.networks, events=self.events, valkey=self.valkey,
+            repository=self.repository,
+            deployment_repository=self.deployments,
+            fair_share_repository=self._unused["fair-share repository"],
+            config=self.config,
+            agents=self.agents,
+            networks=self.networks,
+            events=self.events,
+            valkey=self.valkey,
         )
 
     @cached_property
@@ -413,20 +445,27 @@ class CoordinatorWorld:
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
-        return SchedulingController(SchedulingControllerArgs(
-            repository=self.repository,
-            config_provider=self.config,
-            storage_manager=self._unused["storage manager"],
-            event_producer=self.events,
-            valkey_schedule=self.valkey,
-            network_plugin_ctx=self.networks,
-            hook_plugin_ctx=self._unused["hook plugins"],
-        ))
+        return SchedulingController(
+            SchedulingControllerArgs(
+                repository=self.repository,
+                # The doubles stand in for Backend.AI's types at the process boundary.
+                config_provider=self.config,  # type: ignore[arg-type]
+                storage_manager=self._unused["storage manager"],
+                event_producer=self.events,  # type: ignore[arg-type]
+                valkey_schedule=self.valkey,  # type: ignore[arg-type]
+                network_plugin_ctx=self.networks,  # type: ignore[arg-type]
+                hook_plugin_ctx=self._unused["hook plugins"],
+            )
+        )
 
     @cached_property
     def handlers(self) -> CoordinatorHandlers:
+        return self._handlers()
+
+    def _handlers(self) -> CoordinatorHandlers:
         production = coordinator_handlers(
-            self.boundaries, self.components,
+            self.boundaries,
+            self.components,
             scheduling_controller=self.scheduling_controller,
             fair_share_aggregator=self._unused["fair-share aggregator"],
             fair_share_calculator=self._unused["fair-share calculator"],
@@ -445,11 +484,12 @@ class CoordinatorWorld:
     @cached_property
     def coordinator(self) -> ScheduleCoordinator:
         return ScheduleCoordinator(
-            valkey_schedule=self.valkey,
+            # The doubles stand in for Backend.AI's types at the process boundary.
+            valkey_schedule=self.valkey,  # type: ignore[arg-type]
             components=self.components,
             handlers=self.handlers,
             scheduling_controller=self.scheduling_controller,
-            event_producer=self.events,
+            event_producer=self.events,  # type: ignore[arg-type]
             lock_factory=self.locks,
         )
 
@@ -504,8 +544,15 @@ class CoordinatorWorld:
         from support.outcomes import took
 
         cycle = self.last_cycle
-        return handled(f"the {cycle.name} cycle", [took(r) for r in cycle.runs], cycle.selections, subject, name,
-                       cycle.error, cycle.idle_stated)
+        return handled(
+            f"the {cycle.name} cycle",
+            [took(r) for r in cycle.runs],
+            cycle.selections,
+            subject,
+            name,
+            cycle.error,
+            cycle.idle_stated,
+        )
 
     async def request_cycle(self, name: str) -> None:
         self.valkey.schedule_marks.add(self.schedule_type_of(name).value)
@@ -538,10 +585,8 @@ class CoordinatorWorld:
 
     def install_handler_in_place_of(self, name: str, handler: SessionLifecycleHandler) -> None:
         """Run ``handler`` in the cycle that, in production, runs the handler called ``name``."""
-        production = CoordinatorWorld.handlers.func(self)  # not cached: handlers may still be installed
-        schedule_type = next(
-            (st for st, h in production.lifecycle_handlers.items() if h.name() == name), None
-        )
+        production = self._handlers()  # not cached: handlers may still be installed
+        schedule_type = next((st for st, h in production.lifecycle_handlers.items() if h.name() == name), None)
         if schedule_type is None:
             names = sorted(h.name() for h in production.lifecycle_handlers.values())
             raise KeyError(f"no lifecycle handler is called {name!r}; 26.3.3 has {', '.join(names)}")
@@ -602,10 +647,16 @@ class CoordinatorWorld:
     async def _lock_request_waiting(self) -> bool:
         """Whether a connection to the scenario's database waits for an advisory lock."""
         async with self.database.engine.connect() as conn:
-            return bool((await conn.execute(sa.text(
-                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
-            ))).scalar_one())
+            return bool(
+                (
+                    await conn.execute(
+                        sa.text(
+                            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+                        )
+                    )
+                ).scalar_one()
+            )
 
     async def hold_lock_elsewhere(self, lock_id: Any) -> Any:
         """Another manager process takes the advisory lock ``lock_id`` on its own connection."""
@@ -627,9 +678,14 @@ class CoordinatorWorld:
     # -- integrity of the doubles --------------------------------------------------------------
 
     def refused_calls(self) -> list[str]:
-        doubles = (
-            self.agents, self.valkey, self.valkey_stat, self.events, self.deployments,
-            self.config.legacy_etcd_config_loader, *self._unused.values(),
+        doubles: tuple[RefusesCalls, ...] = (
+            self.agents,
+            self.valkey,
+            self.valkey_stat,
+            self.events,
+            self.deployments,
+            self.config.legacy_etcd_config_loader,
+            *self._unused.values(),
         )
         return [call for double in doubles for call in double.refused_calls()]
 

@@ -76,7 +76,9 @@ class EndToEndWorld(CoordinatorWorld):
         production when an agent stops reporting."""
         await super().start()
         self.valkey_store = InMemoryValkey(self.clock)
-        self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type]
+        # Backend.AI's client in the fake's place (CoordinatorWorld's methods that use the fake's own
+        # API are not used on this tier), on the in-memory store in place of Glide's client.
+        self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type, assignment]
         self.fleet = SimulatedFleet(self.agents, self.valkey)
         self.fleet.kernel_names = self.names.kernels
         # Fair-share observation runs for real too: Backend.AI's aggregator and calculator on its own

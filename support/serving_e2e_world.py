@@ -19,13 +19,15 @@ Boundaries besides the end-to-end tier's:
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from ai.backend.common.clients.http_client.client_pool import ClientPool
 from ai.backend.common.clients.valkey_client.valkey_live.client import ValkeyLiveClient
+from ai.backend.common.clients.valkey_client.valkey_schedule import ValkeyScheduleClient
 from ai.backend.manager.data.deployment.types import EndpointLifecycle
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.endpoint import EndpointRow
@@ -53,13 +55,13 @@ class ServingEndToEndWorld(EndToEndWorld):
         # One clock, one Valkey, one event bus for the three coordinators.
         serving.clock = self.clock
         serving.valkey_store = self.valkey_store
-        serving.valkey = self.valkey
+        serving.valkey = cast(ValkeyScheduleClient, self.valkey)  # Backend.AI's client (EndToEndWorld.start)
         serving.events = self.events
         # Where the manager leaves route connection info for the app proxy: Backend.AI's own
         # ValkeyLiveClient, on the same in-memory store.
         serving._unused["valkey live"] = ValkeyLiveClient(self.valkey_store)  # type: ignore[arg-type]
         # The scheduler's RUNNING hook finds a session's deployment through the real repository.
-        self.deployments = serving.repository
+        self.deployments = serving.repository  # type: ignore[assignment]
 
     async def aclose(self) -> None:
         await self.serving.aclose()
@@ -83,8 +85,10 @@ class ServingEndToEndWorld(EndToEndWorld):
     @property
     def _serving_timers(self) -> list[Any]:
         if "serving_timers" not in self.__dict__:
-            specs = [*self.serving.deployment_coordinator.create_task_specs(),
-                     *self.serving.route_coordinator.create_task_specs()]
+            specs = [
+                *self.serving.deployment_coordinator.create_task_specs(),
+                *self.serving.route_coordinator.create_task_specs(),
+            ]
             self.__dict__["serving_timers"] = specs
             self.serving_due = {s.name: self.clock.now + timedelta(seconds=s.initial_delay) for s in specs}
         return self.__dict__["serving_timers"]
@@ -111,16 +115,15 @@ class ServingEndToEndWorld(EndToEndWorld):
         """The app proxy probes every route with a session: ready when the session runs."""
         routes, sessions = RoutingRow.__table__, SessionRow.__table__
         async with self.database.engine.connect() as conn:
-            rows = list(await conn.execute(
-                sa.select(routes.c.id, sessions.c.status)
-                .join(sessions, sessions.c.id == routes.c.session)
-            ))
+            rows = list(
+                await conn.execute(
+                    sa.select(routes.c.id, sessions.c.status).join(sessions, sessions.c.id == routes.c.session)
+                )
+            )
         for route_id, status in rows:
-            try:
+            with contextlib.suppress(Exception):  # Valkey down: the probe result is lost
                 await self.valkey.initialize_routes_health_status_batch([str(route_id)])
                 await self.valkey.update_route_readiness(str(route_id), status == SessionStatus.RUNNING)
-            except Exception:  # noqa: BLE001 - Valkey down: the probe result is lost
-                pass
 
     # -- what the scenario asks ---------------------------------------------------------------------
 
@@ -133,8 +136,9 @@ class ServingEndToEndWorld(EndToEndWorld):
         """The owner changes the replica count, as the API does: the row, and a check requested."""
         await self.flush()
         endpoints = EndpointRow.__table__
-        await self.write(sa.update(endpoints).where(endpoints.c.id == self.serving.deployment(deployment))
-                         .values(replicas=replicas))
+        await self.write(
+            sa.update(endpoints).where(endpoints.c.id == self.serving.deployment(deployment)).values(replicas=replicas)
+        )
         await self.serving.request_cycle("check-replica-deployments")
 
     def deployment_id(self, name: str) -> uuid.UUID:

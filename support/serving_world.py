@@ -78,7 +78,12 @@ from support.database.reads import DatabaseReader
 from support.database.writes import write_rows
 from support.factories import SessionWithKernelsFactory
 from support.factories.rows import Row, image_rows, owner_rows, session_rows
-from support.factories.serving_rows import DEFAULT_IMAGE_ID, EndpointRowFactory, ModelFolderRowFactory, RoutingRowFactory
+from support.factories.serving_rows import (
+    DEFAULT_IMAGE_ID,
+    EndpointRowFactory,
+    ModelFolderRowFactory,
+    RoutingRowFactory,
+)
 from support.fakes import FakeClock, FakeNetworkPlugins, RecordingEventProducer, StaticConfigProvider, Unused
 from support.fakes.app_proxy import AppProxyServer
 from support.fakes.service_discovery import RecordingServiceDiscovery
@@ -100,8 +105,9 @@ class InstalledHookPlugins(HookPluginContext):
     _found: ClassVar[dict[tuple[Any, ...], list[tuple[str, Any]]]] = {}
 
     @classmethod
-    def discover_plugins(cls, plugin_group: str, allowlist: set[str] | None = None,
-                         blocklist: set[str] | None = None) -> Iterator[tuple[str, Any]]:
+    def discover_plugins(
+        cls, plugin_group: str, allowlist: set[str] | None = None, blocklist: set[str] | None = None
+    ) -> Iterator[tuple[str, Any]]:
         key = (plugin_group, None if allowlist is None else frozenset(allowlist), frozenset(blocklist or ()))
         if key not in cls._found:
             cls._found[key] = list(super().discover_plugins(plugin_group, allowlist, blocklist))
@@ -143,8 +149,12 @@ class HandlerReport:
 
     def took(self) -> Took:
         def reported(subject: uuid.UUID) -> str | None:
-            for words, ids in (("a success", self.successes), ("an error", self.errors),
-                               ("skipped", self.skipped), ("stale", self.stale)):
+            for words, ids in (
+                ("a success", self.successes),
+                ("an error", self.errors),
+                ("skipped", self.skipped),
+                ("stale", self.stale),
+            ):
                 if subject in ids:
                     return words
             return None
@@ -176,9 +186,17 @@ class ServingWorld:
         self.reports: list[HandlerReport] = []
         self._last_work: ServingCycle | HandlerReport | None = None
         self.retry_waits: list[float] = []
-        self._unused = {name: Unused(name) for name in (
-            "valkey live", "valkey stat", "revision generators", "etcd",
-        )}
+        # What the wiring needs but this tier does not use (each refuses every call), or, on the
+        # end-to-end tier, the real parts put in their place.
+        self._unused: dict[str, Any] = {
+            name: Unused(name)
+            for name in (
+                "valkey live",
+                "valkey stat",
+                "revision generators",
+                "etcd",
+            )
+        }
         self._pending_rows: list[Row | sa.Executable] = []
         self._deployments: dict[str, Row] = {}
         self._model_folders: dict[str, Row] = {}
@@ -199,12 +217,20 @@ class ServingWorld:
         await self.app_proxy.start()
         await self.storage_proxy.start()
         proxy = self.storage_proxy
-        self._storage_manager = StorageSessionManager(VolumesConfig(proxies={
-            proxy.name: VolumeProxyConfig(client_api=proxy.address, manager_api=proxy.address, secret=proxy.secret),
-        }))
+        # Both are pydantic models whose other fields have defaults mypy cannot see (they are given
+        # in ``Annotated`` metadata).
+        self._storage_manager = StorageSessionManager(
+            VolumesConfig(  # type: ignore[call-arg]
+                proxies={
+                    proxy.name: VolumeProxyConfig(  # type: ignore[call-arg]
+                        client_api=proxy.address, manager_api=proxy.address, secret=proxy.secret
+                    ),
+                }
+            )
+        )
         # The manager's hook plugins: the real context, which finds the plugins installed (none
         # here; it reads their configuration from etcd only for a plugin it found).
-        self._hook_plugins = InstalledHookPlugins(self._unused["etcd"], {})  # type: ignore[arg-type]
+        self._hook_plugins = InstalledHookPlugins(self._unused["etcd"], {})
         await self._hook_plugins.init()
 
     async def aclose(self) -> None:
@@ -219,11 +245,20 @@ class ServingWorld:
 
     # -- the production objects --------------------------------------------------------------------
 
+    @property
+    def storage_manager(self) -> StorageSessionManager:
+        """Backend.AI's storage session manager on the scenario's storage proxy (made at start)."""
+        assert self._storage_manager is not None, "the serving world has not started"
+        return self._storage_manager
+
     @cached_property
     def repository(self) -> DeploymentRepositoryOnScenarioClock:
         repository = DeploymentRepositoryOnScenarioClock(
-            self.database.engine, self._storage_manager, self._unused["valkey stat"],  # type: ignore[arg-type]
-            self._unused["valkey live"], self.valkey,  # type: ignore[arg-type]
+            self.database.engine,
+            self.storage_manager,
+            self._unused["valkey stat"],
+            self._unused["valkey live"],
+            self.valkey,
         )
         repository._scenario_clock = self.clock
         repository.selections = []
@@ -231,31 +266,35 @@ class ServingWorld:
 
     @cached_property
     def scheduler_repository(self) -> SchedulerRepositoryOnScenarioClock:
-        return SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config, clock=self.clock)  # type: ignore[arg-type]
+        return SchedulerRepositoryOnScenarioClock(self.database.engine, FakeValkeyStat(), self.config, clock=self.clock)
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
-        return SchedulingController(SchedulingControllerArgs(
-            repository=self.scheduler_repository,
-            config_provider=self.config,  # type: ignore[arg-type]
-            storage_manager=self._storage_manager,  # type: ignore[arg-type]
-            event_producer=self.events,  # type: ignore[arg-type]
-            valkey_schedule=self.valkey,
-            network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
-            hook_plugin_ctx=self._hook_plugins,  # type: ignore[arg-type]
-        ))
+        return SchedulingController(
+            SchedulingControllerArgs(
+                repository=self.scheduler_repository,
+                config_provider=self.config,  # type: ignore[arg-type]
+                storage_manager=self.storage_manager,
+                event_producer=self.events,  # type: ignore[arg-type]
+                valkey_schedule=self.valkey,
+                network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
+                hook_plugin_ctx=self._hook_plugins,  # type: ignore[arg-type]
+            )
+        )
 
     @cached_property
     def deployment_controller(self) -> DeploymentController:
-        return DeploymentController(DeploymentControllerArgs(
-            scheduling_controller=self.scheduling_controller,
-            deployment_repository=self.repository,
-            config_provider=self.config,  # type: ignore[arg-type]
-            storage_manager=self._storage_manager,  # type: ignore[arg-type]
-            event_producer=self.events,  # type: ignore[arg-type]
-            valkey_schedule=self.valkey,
-            revision_generator_registry=self._unused["revision generators"],  # type: ignore[arg-type]
-        ))
+        return DeploymentController(
+            DeploymentControllerArgs(
+                scheduling_controller=self.scheduling_controller,
+                deployment_repository=self.repository,
+                config_provider=self.config,  # type: ignore[arg-type]
+                storage_manager=self.storage_manager,
+                event_producer=self.events,  # type: ignore[arg-type]
+                valkey_schedule=self.valkey,
+                revision_generator_registry=self._unused["revision generators"],
+            )
+        )
 
     @cached_property
     def route_controller(self) -> RouteController:
@@ -271,8 +310,8 @@ class ServingWorld:
             lock_factory=self.locks,
             config_provider=self.config,  # type: ignore[arg-type]
             scheduling_controller=self.scheduling_controller,
-            client_pool=self._client_pool,  # type: ignore[arg-type]
-            valkey_stat=self._unused["valkey stat"],  # type: ignore[arg-type]
+            client_pool=self._client_pool,
+            valkey_stat=self._unused["valkey stat"],
             route_controller=self.route_controller,
         )
         # The handlers the coordinator built for itself (26.3.3 keeps them in ``_registry``).
@@ -289,7 +328,7 @@ class ServingWorld:
             lock_factory=self.locks,
             config_provider=self.config,  # type: ignore[arg-type]
             scheduling_controller=self.scheduling_controller,
-            client_pool=self._client_pool,  # type: ignore[arg-type]
+            client_pool=self._client_pool,
             service_discovery=self.discovery,  # type: ignore[arg-type]
         )
         for handler in coordinator._route_handlers.values():  # built by the coordinator itself
@@ -303,8 +342,8 @@ class ServingWorld:
         named: dict[str, tuple[Any, Any]] = {}
         for (lifecycle, _sub_step), handler in self.deployment_coordinator._registry.handlers.items():
             named[handler.name()] = (handler, lifecycle)
-        for lifecycle, handler in self.route_coordinator._route_handlers.items():
-            named[handler.name()] = (handler, lifecycle)
+        for route_lifecycle, route_handler in self.route_coordinator._route_handlers.items():
+            named[route_handler.name()] = (route_handler, route_lifecycle)
         return named
 
     @cached_property
@@ -317,7 +356,9 @@ class ServingWorld:
 
     def handler(self, name: str) -> tuple[Any, Any]:
         if name not in self.handlers:
-            raise KeyError(f"no deployment or route handler is called {name!r}; 26.3.3 has {', '.join(sorted(self.handlers))}")
+            raise KeyError(
+                f"no deployment or route handler is called {name!r}; 26.3.3 has {', '.join(sorted(self.handlers))}"
+            )
         return self.handlers[name]
 
     def _record_reports(self, handler: Any, id_of: Any) -> None:
@@ -325,14 +366,19 @@ class ServingWorld:
 
         async def execute_and_report(given: Sequence[Any]) -> Any:
             result = await execute(given)
-            self.reports.append(HandlerReport(
-                handler=handler.name(),
-                given=[id_of(item) for item in given],
-                successes=[id_of(item) for item in result.successes],
-                errors={id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e for e in result.errors},
-                skipped=[id_of(item) for item in getattr(result, "skipped", [])],
-                stale=[id_of(item) for item in getattr(result, "stale", [])],
-            ))
+            self.reports.append(
+                HandlerReport(
+                    handler=handler.name(),
+                    given=[id_of(item) for item in given],
+                    successes=[id_of(item) for item in result.successes],
+                    errors={
+                        id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e
+                        for e in result.errors
+                    },
+                    skipped=[id_of(item) for item in getattr(result, "skipped", [])],
+                    stale=[id_of(item) for item in getattr(result, "stale", [])],
+                )
+            )
             return result
 
         handler.execute = execute_and_report
@@ -342,10 +388,11 @@ class ServingWorld:
     def add_deployment(self, name: str, lifecycle: EndpointLifecycle, **values: Any) -> uuid.UUID:
         """A deployment serving the model in its own model folder (a MODEL folder of its owner,
         on the storage proxy's volume), as every deployment is created."""
-        folder = ModelFolderRowFactory(name=f"{name}-model", host=self.storage_proxy.host)
+        folder = ModelFolderRowFactory.build(name=f"{name}-model", host=self.storage_proxy.host)
         self._model_folders[name] = folder
-        row = EndpointRowFactory(name=name, lifecycle_stage=lifecycle, created_at=self.clock.now,
-                                 model=folder.values["id"], **values)
+        row = EndpointRowFactory.build(
+            name=name, lifecycle_stage=lifecycle, created_at=self.clock.now, model=folder.values["id"], **values
+        )
         self._deployments[name] = row
         return row.values["id"]
 
@@ -374,7 +421,7 @@ class ServingWorld:
     def add_route(self, deployment: str, route: str, status: RouteStatus, *, session: str | None = None) -> uuid.UUID:
         """A route of ``deployment``; routes are created in the order they are arranged."""
         ordinal = len(self._routes)
-        row = RoutingRowFactory(
+        row = RoutingRowFactory.build(
             id=uuid.uuid5(uuid.NAMESPACE_URL, f"route:{route}"),
             endpoint=self.deployment(deployment),
             status=status,
@@ -420,13 +467,24 @@ class ServingWorld:
     def add_session(self, name: str, status: SessionStatus, *, inference_port: int | None = 8000) -> uuid.UUID:
         """An inference session with one kernel on host ``<name>.kernels``, serving on
         ``inference_port`` (None: the kernel has no inference port)."""
-        built = SessionWithKernelsFactory(name=name, status=status, session_type=SessionTypes.INFERENCE)
+        built = SessionWithKernelsFactory.build(name=name, status=status, session_type=SessionTypes.INFERENCE)
         rows = session_rows(built)
         for row in rows:
             if "kernel_host" in row.table.c and row.table.name == "kernels":
                 row.values["kernel_host"] = f"{name}.kernels"
-                ports = [{"name": "inference", "protocol": "http", "container_ports": [8000],
-                          "host_ports": [inference_port], "is_inference": True}] if inference_port else []
+                ports = (
+                    [
+                        {
+                            "name": "inference",
+                            "protocol": "http",
+                            "container_ports": [8000],
+                            "host_ports": [inference_port],
+                            "is_inference": True,
+                        }
+                    ]
+                    if inference_port
+                    else []
+                )
                 row.values["service_ports"] = ports
         self._pending_rows.extend(rows)
         self.names.sessions[name] = built.session_info.identity.id
@@ -460,11 +518,15 @@ class ServingWorld:
             scaling_group.update(wsproxy_addr=self.app_proxy.address, wsproxy_api_token=self.app_proxy.token)
         owners = owner_rows(**scaling_group)
         # The domain lets its users mount folders of the storage proxy's volume in sessions.
-        domain = next(row for row in owners if row.table.name == "domains")
+        domain = next(row for row in owners if isinstance(row, Row) and row.table.name == "domains")
         domain.values["allowed_vfolder_hosts"] = {self.storage_proxy.host: [p.value for p in VFolderHostPermission]}
         rows: list[Row | sa.Executable] = [
-            *owners, self._owner_in_project(), *image_rows(id=DEFAULT_IMAGE_ID),
-            *self._model_folders.values(), *self._deployments.values(), *self._pending_rows,
+            *owners,
+            self._owner_in_project(),
+            *image_rows(id=DEFAULT_IMAGE_ID),
+            *self._model_folders.values(),
+            *self._deployments.values(),
+            *self._pending_rows,
         ]
         await self.write(*rows)
         await self.write(*self._routes.values())
@@ -493,8 +555,9 @@ class ServingWorld:
         route_id = self.route(route)
         linked = (await self.read.route(route_id))["session"]
         deployment = self._deployment_name(self.deployment_of(route))
-        return [row for row in await self.new_sessions()
-                if row["id"] == linked or row["name"] == f"{deployment}-{route_id}"]
+        return [
+            row for row in await self.new_sessions() if row["id"] == linked or row["name"] == f"{deployment}-{route_id}"
+        ]
 
     async def new_sessions_of_deployment(self, name: str) -> list[dict[str, Any]]:
         """New sessions for any route of deployment ``name``, the routes created while the scenario
@@ -530,8 +593,12 @@ class ServingWorld:
         replaces the whole set, so the new set is the last one plus this route)."""
         from ai.backend.common.service_discovery.service_discovery import ModelServiceMetadata
 
-        held = [m for m in (self.discovery.syncs[-1] if self.discovery.syncs else []) if m.route_id != self.route(route)]
-        held.append(ModelServiceMetadata(route_id=self.route(route), model_service_name=deployment, host=host, port=port))
+        held = [
+            m for m in (self.discovery.syncs[-1] if self.discovery.syncs else []) if m.route_id != self.route(route)
+        ]
+        held.append(
+            ModelServiceMetadata(route_id=self.route(route), model_service_name=deployment, host=host, port=port)
+        )
         self.discovery.syncs.append(held)
         self.discovery_syncs_arranged = len(self.discovery.syncs)
 
@@ -539,7 +606,7 @@ class ServingWorld:
 
     async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> ServingCycle:
         await self.flush()
-        handler, lifecycle = self.handler(name)
+        _, lifecycle = self.handler(name)
         cycle = ServingCycle(name)
         self.cycles.append(cycle)
         reports_before, selections_before = len(self.reports), len(self.repository.selections)
@@ -570,8 +637,15 @@ class ServingWorld:
         if isinstance(work, HandlerReport):
             selection = Selection("the repository's selection for the handler", frozenset(work.given))
             return handled(f"the {work.handler} run", [work.took()], [selection], subject, name)
-        return handled(f"the {work.name} cycle", [r.took() for r in work.reports], work.selections, subject, name,
-                       work.error, work.idle_stated)
+        return handled(
+            f"the {work.name} cycle",
+            [r.took() for r in work.reports],
+            work.selections,
+            subject,
+            name,
+            work.error,
+            work.idle_stated,
+        )
 
     async def run_handler(self, name: str) -> HandlerReport:
         """The handler alone, on what the repository hands it for its target states."""
@@ -650,7 +724,7 @@ class ServingWorld:
         timer = self.timers.get(f"{prefix}_{suffix}_{lifecycle.value}{step}")
         if timer is not None:
             event = timer.event_factory()
-            assert event.lifecycle_type == lifecycle.value, f"the {timer.name} timer raises {event!r}"
+            assert getattr(event, "lifecycle_type", None) == lifecycle.value, f"the {timer.name} timer raises {event!r}"
         return timer
 
     # -- faults at the boundaries ----------------------------------------------------------------------
@@ -669,8 +743,10 @@ class ServingWorld:
         """A trigger raising on every UPDATE of ``table``, dropped when the scenario ends."""
         function = f"refuse_{table}_updates_{uuid.uuid4().hex[:8]}"
         await self.write(
-            sa.text(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-                    f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"),
+            sa.text(
+                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+            ),
             sa.text(f"CREATE TRIGGER {function} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"),
         )
 
@@ -682,8 +758,13 @@ class ServingWorld:
     # -- integrity of the doubles ------------------------------------------------------------------------
 
     def refused_calls(self) -> list[str]:
-        doubles = (self.events, self.discovery, self.valkey_store, self.config.legacy_etcd_config_loader,
-                   *self._unused.values())
+        doubles = (
+            self.events,
+            self.discovery,
+            self.valkey_store,
+            self.config.legacy_etcd_config_loader,
+            *self._unused.values(),
+        )
         return [call for double in doubles for call in double.refused_calls()]
 
     def __repr__(self) -> str:

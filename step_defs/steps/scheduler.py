@@ -17,9 +17,9 @@ import pytest_asyncio
 from support.bdd import given, when
 from support.coordinator_world import CoordinatorWorld
 from support.e2e_world import EndToEndWorld
-from support.serving_e2e_world import ServingEndToEndWorld
 from support.phrases import phrase
 from support.scheduler_world import SchedulerWorld
+from support.serving_e2e_world import ServingEndToEndWorld
 from support.serving_world import ServingWorld, client_pool_for_the_run
 
 
@@ -97,7 +97,7 @@ def world(request: pytest.FixtureRequest):
 
 
 @given(phrase('the scaling group "{name:Name}"'))
-def scaling_group(world: SchedulerWorld, name: str) -> None:
+def scaling_group(world: SchedulerWorld | CoordinatorWorld, name: str) -> None:
     if name != world.scaling_group:
         raise NotImplementedError(f"scenarios of this tier run in scaling group {world.scaling_group!r}")
 

@@ -66,8 +66,8 @@ class WatchedAdvisoryLocks:
         self.timeline: list[LockEvent] = []
         self._holders = itertools.count(1)
 
-    def __call__(self, lock_id: LockID, lifetime: float | None) -> WatchedLock:
-        return WatchedLock(self, lock_id, lifetime)
+    def __call__(self, lock_id: LockID, lifetime_hint: float | None) -> WatchedLock:
+        return WatchedLock(self, lock_id, lifetime_hint)
 
     def events(self, lock_id: LockID | None = None) -> list[LockEvent]:
         return [e for e in self.timeline if lock_id is None or e.lock_id == lock_id]

@@ -45,5 +45,5 @@ class InMemoryLockFactory:
     def mutex(self, lock_id: LockID) -> asyncio.Lock:
         return self._mutexes.setdefault(lock_id, asyncio.Lock())
 
-    def __call__(self, lock_id: LockID, lifetime: float | None) -> InMemoryLock:
-        return InMemoryLock(self, lock_id, lifetime)
+    def __call__(self, lock_id: LockID, lifetime_hint: float | None) -> InMemoryLock:
+        return InMemoryLock(self, lock_id, lifetime_hint)

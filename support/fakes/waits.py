@@ -24,7 +24,8 @@ def retry_waits_on(clock: FakeClock, waits: list[float]) -> Iterator[None]:
         return result
 
     original = retry.asyncio
-    retry.asyncio = types.SimpleNamespace(sleep=sleep)  # the retry module's only use of asyncio
+    # A stand-in for the module: sleep is the retry module's only use of asyncio.
+    retry.asyncio = types.SimpleNamespace(sleep=sleep)  # type: ignore[assignment]
     try:
         yield
     finally:
