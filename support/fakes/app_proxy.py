@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from support.fakes.loopback import LoopbackServer
+
 
 @dataclass(frozen=True)
 class ProxyRequest:
@@ -27,30 +29,18 @@ class ProxyRequest:
     body: dict[str, Any] | None
 
 
-class AppProxyServer:
+class AppProxyServer(LoopbackServer):
     def __init__(self, token: str = "app-proxy-token") -> None:
+        super().__init__()
         self.token = token
         self.requests: list[ProxyRequest] = []
         self.endpoints: dict[uuid.UUID, str] = {}  # registered endpoint -> its public URL
         self.registration_error: int | None = None  # an HTTP status to answer registrations with
         self.deletion_error: int | None = None
-        self._runner: web.AppRunner | None = None
-        self.address = ""
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/v2/endpoints/{endpoint_id}", self._register)
-        app.router.add_delete("/v2/endpoints/{endpoint_id}", self._unregister)
-        self._runner = runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]  # the free port the OS chose
-        self.address = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/v2/endpoints/{endpoint_id}", self._register)
+        router.add_delete("/v2/endpoints/{endpoint_id}", self._unregister)
 
     def url_of(self, endpoint_id: uuid.UUID) -> str:
         return f"https://serving.example.test/{endpoint_id.hex[:12]}"

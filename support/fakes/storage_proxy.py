@@ -19,6 +19,8 @@ from typing import Any
 from ai.backend.common.types import VFolderID
 from aiohttp import web
 
+from support.fakes.loopback import LoopbackServer
+
 TOKEN_HEADER = "X-BackendAI-Storage-Auth-Token"
 
 
@@ -30,34 +32,22 @@ class StorageRequest:
     body: dict[str, Any] | None
 
 
-class StorageProxyServer:
+class StorageProxyServer(LoopbackServer):
     def __init__(self, name: str = "local", volume: str = "volume1", secret: str = "storage-proxy-secret") -> None:
+        super().__init__()
         self.name = name
         self.volume = volume
         self.secret = secret
         self.requests: list[StorageRequest] = []
         self.mount_error: int | None = None  # an HTTP status to answer mount-path requests with
-        self._runner: web.AppRunner | None = None
-        self.address = ""
 
     @property
     def host(self) -> str:
         """The folder host (``proxy:volume``) of the folders this proxy keeps."""
         return f"{self.name}:{self.volume}"
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/folder/mount", self._mount_path)
-        self._runner = runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        port = runner.addresses[0][1]  # the free port the OS chose
-        self.address = f"http://127.0.0.1:{port}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/folder/mount", self._mount_path)
 
     def path_of(self, vfid: str, subpath: str = ".") -> str:
         """Where the volume keeps a folder: its quota scope, then the folder id split as a VFS
