@@ -622,10 +622,11 @@ class CoordinatorWorld:
 
     async def _lock_waits_run_out(self, work: Any) -> Any:
         """Run a cycle (``work``, a coroutine). With a lock wait limit set, whenever one of the
-        manager's lock requests is waiting in PostgreSQL for a lock another connection holds, that
-        limit passes at once on the event loop's clock: Backend.AI's own ``asyncio.timeout``
-        around ``pg_advisory_lock`` then expires while the request really waits, and its code
-        cancels the request, as after a real wait of that long."""
+        manager's lock requests is waiting in PostgreSQL for the lock another manager holds
+        (``hold_lock_elsewhere``), that limit passes at once on the event loop's clock: Backend.AI's
+        own ``asyncio.timeout`` around ``pg_advisory_lock`` then expires while the request really
+        waits, and its code cancels the request, as after a real wait of that long. A wait for a
+        lock one of this manager's own cycles holds takes its real (short) time."""
         if self.lock_wait_limit is None:
             return await work
         import asyncio
@@ -638,25 +639,24 @@ class CoordinatorWorld:
             await asyncio.wait({cycle}, timeout=0.002)
             if cycle.done():
                 break
-            waiting = await self._lock_request_waiting()
+            waiting = await self._waiting_for_the_other_manager()
             if waiting and not waited:
                 advance_loop_clock(self.lock_wait_limit)
             waited = waiting
         return cycle.result()
 
-    async def _lock_request_waiting(self) -> bool:
-        """Whether a connection to the scenario's database waits for an advisory lock."""
+    async def _waiting_for_the_other_manager(self) -> bool:
+        """Whether a lock request waits in PostgreSQL because of the lock another manager holds."""
+        held = getattr(self, "held_elsewhere", None)
+        holder = None if held is None else held.backend_pid
+        if holder is None:
+            return False
         async with self.database.engine.connect() as conn:
-            return bool(
-                (
-                    await conn.execute(
-                        sa.text(
-                            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
-                        )
-                    )
-                ).scalar_one()
+            query = sa.text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND CAST(:holder AS integer) = ANY(pg_blocking_pids(pid)))"
             )
+            return bool((await conn.execute(query, {"holder": holder})).scalar_one())
 
     async def hold_lock_elsewhere(self, lock_id: Any) -> Any:
         """Another manager process takes the advisory lock ``lock_id`` on its own connection."""

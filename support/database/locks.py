@@ -85,6 +85,11 @@ class HeldElsewhere:
         self._conn = await asyncpg.connect(self._dsn)
         await self._conn.execute(f"SELECT pg_advisory_lock({int(self.lock_id)})")
 
+    @property
+    def backend_pid(self) -> int | None:
+        """The PostgreSQL backend holding the lock, while it is held."""
+        return None if self._conn is None else self._conn.get_server_pid()
+
     async def release(self) -> None:
         if self._conn is not None:
             await self._conn.close()  # a session-level lock ends with its connection
