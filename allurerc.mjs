@@ -1,9 +1,9 @@
-// Allure 3 configuration for `make report` (read by `allure generate`; see support/reporting/).
+// Allure 3 configuration for `make report` (read by `allure generate`; see support/engine/reporting/).
 //
 // One generation writes two renderings of the same results, both with the Awesome plugin:
 //   awesome  the browsable report        -> moved to reports/allure-report/
 //   mailable the same report as one file -> moved to reports/bep-1033-report.html
-// support/reporting/publish.py then moves them into place and strips Awesome's analytics script.
+// support/engine/reporting/publish.py then moves them into place and strips Awesome's analytics script.
 //
 // Results are grouped like the BEP: section (epic) > handler (feature) > "ID — title" (story).
 // Divergent BEP expectations are strict expected failures: Allure shows them as "skipped" with an
@@ -11,7 +11,7 @@
 // records as `tag` labels (@defect, @absent-in-code, @divergence). First match wins.
 import { readFileSync } from "node:fs";
 
-// Written by `python -m support.reporting.environment` before generation.
+// Written by `python -m support.engine.reporting.environment` before generation.
 const run = (() => {
   try {
     return JSON.parse(readFileSync("reports/run-info.json", "utf8"));
@@ -32,7 +32,7 @@ const awesome = {
 export default {
   name: reportName,
   output: "reports/allure-build",
-  // support.plugin's link from a scenario to its result, for the conformance page only.
+  // support.engine.plugin's link from a scenario to its result, for the conformance page only.
   hideLabels: ["pytest_node"],
   historyPath: "reports/history.jsonl",
   historyLimit: 20,

@@ -17,9 +17,9 @@ for _module in list(sys.modules.values()):
         compileall.compile_file(_spec.origin, quiet=2)  # a no-op when its compiled file is current
 
 pytest_plugins = [
-    "support.bdd",  # the scenario event loop behind async steps
-    "support.plugin",  # BEP checks, divergence markers, Allure labels, outcomes
-    "support.database.fixtures",  # the PostgreSQL server and a fresh database per scenario
+    "support.engine.bdd",  # the scenario event loop behind async steps
+    "support.engine.plugin",  # BEP checks, divergence markers, Allure labels, outcomes
+    "support.bindings.gen_26_3.database.fixtures",  # the PostgreSQL server and a fresh database per scenario
     "step_defs.steps.scheduler",
     "step_defs.steps.agents",
     "step_defs.steps.sessions",

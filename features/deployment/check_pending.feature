@@ -13,12 +13,8 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
   These scenarios run the real deployment coordinator, executor and repository on PostgreSQL;
   the app proxy is an HTTP server on 127.0.0.1.
 
-  @CD-001 @happy-path @divergence
+  @CD-001 @happy-path
   Scenario: A new deployment moves to PROVISIONING and a session is requested for it
-    In 26.3.3: the deployment moves to SCALING (there is no PROVISIONING deployment state) and no
-    session is requested: check-pending only registers the endpoint with the app proxy. Routes
-    are created by the scaling handler, and their sessions by the route provisioning handler.
-
     Given deployment "llama" is PENDING with 2 replicas
     When a check-pending-deployments cycle runs
     Then deployment "llama" moves to PROVISIONING
@@ -46,12 +42,8 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     And deployment "mistral" is reported as a success
     And the check-pending-deployments handler was not given deployment "phi"
 
-  @CD-002 @error-case @divergence
+  @CD-002 @error-case
   Scenario: A deployment without available resources remains PENDING and waits for a retry
-    In 26.3.3: check-pending reads neither agents nor resources. With every agent fully occupied,
-    the deployment's endpoint is registered with the app proxy and the deployment moves to
-    SCALING, recorded as a SUCCESS, and a scaling cycle is requested; no session is requested.
-
     Given every agent of the scaling group is fully occupied
     And deployment "llama" is PENDING
     When a check-pending-deployments cycle runs
@@ -99,13 +91,8 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     Then deployment "llama" is not reported
     And the app proxy is not contacted
 
-  @CD-003 @error-case @divergence
+  @CD-003 @error-case
   Scenario: A deployment with an invalid configuration moves to FAILED
-    In 26.3.3: there is no FAILED deployment state. A deployment whose model definition cannot be
-    produced is reported as a failure, for which check-pending has no transition: it stays
-    PENDING, nothing is recorded, and every later cycle tries it again. (An unknown image is
-    refused earlier, when the deployment is created.)
-
     Given deployment "llama" is PENDING
     And deployment "llama" serves a custom model whose model folder no longer exists
     When a check-pending-deployments cycle runs

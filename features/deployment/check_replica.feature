@@ -96,14 +96,8 @@ Feature: Check the replica count of ready deployments (CheckReplicaDeploymentHan
     Then deployment "llama" stays READY
     And nothing is recorded in the deployment history of "llama"
 
-  @CR-004 @error-case @divergence
+  @CR-004 @error-case
   Scenario: A ready deployment with an unhealthy replica has a replacement triggered
-    In 26.3.3: check-replica counts every active route, unhealthy ones included, and never replaces
-    anything: a deployment with as many routes as replicas stays READY, one of them UNHEALTHY or
-    not. An unhealthy replica is replaced by a chain of other handlers: the route eviction moves the
-    UNHEALTHY route to TERMINATING, reconciliation then finds too few active routes and sends the
-    deployment to SCALING, and scaling creates the replacement route.
-
     Given deployment "llama" is READY with 2 replicas
     And deployment "llama" has route "r1" in RUNNING
     And deployment "llama" has route "r2" in UNHEALTHY

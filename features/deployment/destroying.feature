@@ -16,12 +16,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
   PostgreSQL; the app proxy is an HTTP server on 127.0.0.1, and the scheduler's own controller
   marks sessions for termination.
 
-  @DD-001 @happy-path @divergence
+  @DD-001 @happy-path
   Scenario: Destroying a deployment terminates all its sessions and moves it to DESTROYED
-    In 26.3.3: the deployment becomes DESTROYED and its routes TERMINATING in the same cycle, but
-    no session is touched: the sessions are marked for termination by the route termination
-    handler, in the cycle the destroying handler requests (see DD-003).
-
     Given deployment "llama" is DESTROYING
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
@@ -78,11 +74,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     Then a destroying-deployments cycle runs every 5 seconds if it has been requested
     And a destroying-deployments cycle is forced every 1 minute, the first time after 25 seconds
 
-  @DD-002 @edge-case @divergence
+  @DD-002 @edge-case
   Scenario: A deployment whose sessions are still terminating remains DESTROYING and waits
-    In 26.3.3: the destroying handler never looks at sessions: the deployment moves to DESTROYED
-    in the first cycle, whatever state the sessions behind its routes are in.
-
     Given deployment "llama" is DESTROYING
     And deployment "llama" has route "r1" in TERMINATING
     And route "r1" is served by session "s1", which is TERMINATING
@@ -105,17 +98,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And session "s1" is still TERMINATING
     And session "s2" is still RUNNING
 
-  @DD-002 @error-case @divergence @defect
+  @DD-002 @error-case
   Scenario: A deployment whose routes could not be marked TERMINATING remains DESTROYING
-    In 26.3.3: when the routes cannot be marked TERMINATING, the handler fails as a whole and
-    every deployment of the cycle is reported as a failure ("Unexpected error in
-    destroying-deployments"). Every failure category of destroying leads to DESTROYED, so the
-    deployment is DESTROYED with a NEED_RETRY record while its routes stay RUNNING; the app proxy
-    is not asked to unregister it, no route termination cycle is requested, and no later cycle
-    takes the deployment again.
-
-    Risk: the routes, sessions and app-proxy endpoint of a destroyed deployment keep running and holding resources, with nothing left to clean them up.
-
     Given deployment "llama" is DESTROYING
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And the database refuses changes to routes
@@ -151,13 +135,6 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And routes "r1" and "r2" stay RUNNING
 
   Scenario Outline: A deletion moves the deployment to DESTROYED at once and leaves the session cleanup to the route handlers
-    Unreachable in 26.3.3: the BEP's input, a deletion with force=True, does not exist. Neither the
-    deployment API's destroy (DestroyDeploymentAction carries only the deployment's id) nor the
-    legacy model-service delete (DeleteModelServiceAction: only the service's id) takes a force
-    flag, and the destroying handler has no forced path. What runs here is every deletion 26.3.3
-    has, an ordinary one, which is already immediate: DESTROYED in the first cycle, the sessions
-    ended afterwards by the route handlers.
-
     A deletion only sets the deployment DESTROYING. The deployment API's destroy keeps its replica
     count; the legacy model-service delete also sets it to 0 (and sends a deployment without
     routes straight to DESTROYED). The destroying handler reads neither.
@@ -171,18 +148,14 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And session "s1" is still RUNNING
     And the next terminate-routes cycle is requested
 
-    @DD-003 @happy-path @unreachable-input
+    @DD-003 @happy-path
     Examples: deleted through the deployment API, or through the legacy model-service API
       | replicas   |
       | 2 replicas |
       | 0 replicas |
 
-  @DD-003 @happy-path @unreachable-input
+  @DD-003 @happy-path
   Scenario: The sessions of a destroyed deployment are terminated by the route termination cycle it requests
-    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
-    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
-    here is an ordinary one, the only kind there is.
-
     Given deployment "llama" is DESTROYING with 0 replicas
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
@@ -193,12 +166,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And session "s2" is marked for termination with reason "ROUTE_TERMINATION"
     And routes "r1" and "r2" move to TERMINATED
 
-  @DD-003 @edge-case @unreachable-input
+  @DD-003 @edge-case
   Scenario: A deployment is DESTROYED even though the app proxy refuses to unregister it
-    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
-    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
-    here is an ordinary one through the deployment API, which keeps the replica count.
-
     The app-proxy client does not check the answer to an unregistration.
 
     Given deployment "llama" is DESTROYING
@@ -210,12 +179,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And the deployment history of "llama" records a SUCCESS of "destroying-deployments" from DESTROYING to DESTROYED
     And the app proxy still routes to deployment "llama"
 
-  @DD-003 @error-case @unreachable-input
+  @DD-003 @error-case
   Scenario: A deployment whose app proxy cannot be reached is DESTROYED with a failure record
-    Unreachable in 26.3.3: the BEP's forced deletion (force=True) has no input in 26.3.3: no
-    deletion API takes a force flag, and the destroying handler has no forced path. The deletion
-    here is an ordinary one, the only kind there is.
-
     The unregistration is retried by the app-proxy client (3 attempts) and then reported as a
     failure; the routes were already marked TERMINATING, but the route termination cycle is left
     to its timer.

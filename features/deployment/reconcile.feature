@@ -16,14 +16,8 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
   These scenarios run the real deployment and route coordinators, executors and repository on
   PostgreSQL.
 
-  @RC-001 @error-case @divergence
+  @RC-001 @error-case
   Scenario: A route whose session state differs from the database is synchronised
-    In 26.3.3: reconciliation compares the number of active routes with the target replica count
-    and nothing else. A RUNNING route whose session has TERMINATED still counts as a replica: the
-    route stays RUNNING and the deployment READY, with nothing recorded. Routes are synchronised
-    with their sessions by the running-route check (check-running-routes), which moves such a
-    route to TERMINATING.
-
     Given deployment "llama" is READY with 1 replica
     And deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is TERMINATED
@@ -41,12 +35,8 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
     And nothing is recorded in the deployment history of "llama"
     And nothing is recorded in the route history of "r1"
 
-  @RC-002 @error-case @divergence @absent-in-code
+  @RC-002 @error-case
   Scenario: An inference session that belongs to no deployment is terminated
-    In 26.3.3: no handler of the deployment or route layers looks for inference sessions without
-    a deployment or a route; reconciliation reads only the routes of READY deployments. Such a
-    session keeps running until someone terminates it.
-
     Given deployment "llama" is READY with 1 replica
     And deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
@@ -65,12 +55,8 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
     And session "s1" is still RUNNING
     And deployment "llama" stays READY
 
-  @RC-003 @error-case @divergence
+  @RC-003 @error-case
   Scenario: A replica without a route gets a route created
-    In 26.3.3: reconciliation creates no route. It reports the mismatch as a failure, "Mismatched
-    active routes", and the deployment coordinator moves the deployment to SCALING with a
-    NEED_RETRY record; the route is created by the scaling cycle that reconciliation requests.
-
     Given deployment "llama" is READY with 2 replicas
     And deployment "llama" has route "r1" in RUNNING
     When a reconcile-deployments cycle runs

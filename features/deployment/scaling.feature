@@ -18,12 +18,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
   PostgreSQL; session requests go to the scheduler's own controller, which writes each accepted
   session PENDING.
 
-  @SC-001 @happy-path @divergence
+  @SC-001 @happy-path
   Scenario: Raising the desired replicas of a deployment creates new sessions
-    In 26.3.3: scaling creates route rows, PROVISIONING and without a session, and requests a
-    provision-routes cycle; no session is requested in the scaling cycle. The sessions are
-    requested by the route provisioning handler, one per new route.
-
     Given deployment "llama" is SCALING with 1 replica
     And deployment "llama" has route "r1" in RUNNING
     And the autoscaler has set deployment "llama" to 3 replicas
@@ -99,13 +95,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     And deployment "llama" stays SCALING
     And no route of deployment "llama" is created
 
-  @SC-002 @happy-path @divergence
+  @SC-002 @happy-path
   Scenario: Lowering the desired replicas of a deployment terminates its lowest-priority sessions
-    In 26.3.3: scaling retires routes, not sessions: the surplus routes, the least healthy first,
-    become TERMINATING with no traffic, and their sessions keep running. Scaling requests a
-    provision-routes cycle, not a termination one: the sessions are marked for termination by
-    the route termination handler, on its next periodic cycle.
-
     Given deployment "llama" is SCALING with 2 replicas
     And deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
@@ -167,12 +158,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     And routes "r1", "r2" and "r3" are left in service
     And the next provision-routes cycle is not requested
 
-  @SC-003 @edge-case @divergence @absent-in-code
+  @SC-003 @edge-case
   Scenario: A large scale-out is carried out in batches
-    In 26.3.3: there is no batching and no surge limit: one scaling cycle creates every missing
-    route at once and the deployment moves straight to READY. Gradual replacement exists only for
-    a new revision (the rolling and blue-green deploying handlers), not for a change of replicas.
-
     Given deployment "llama" is SCALING with 10 replicas
     When a scaling-deployments cycle runs
     Then fewer than 10 new routes of deployment "llama" are created in one cycle
@@ -193,12 +180,8 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     Then deployment "llama" has 2 active routes
     And deployment "llama" moves to READY
 
-  @SC-004 @error-case @divergence
+  @SC-004 @error-case
   Scenario: A scale-up without enough resources creates only the replicas that fit, the rest waits
-    In 26.3.3: scaling never looks at resources. It creates every missing route and the deployment
-    moves to READY; the shortage shows later, when the sessions requested for those routes wait
-    PENDING in the scheduler's queue and their routes get no health report.
-
     Given every agent of the scaling group is fully occupied
     And deployment "llama" is SCALING with 3 replicas
     And deployment "llama" has route "r1" in RUNNING

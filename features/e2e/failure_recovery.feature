@@ -37,12 +37,8 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s1" went through PENDING, SCHEDULED, PREPARING, PREPARED, CREATING, RUNNING, TERMINATING and TERMINATED
     And agent "a1" has nothing in use
 
-  @SW-001 @error-case @divergence @absent-in-code
+  @SW-001 @error-case
   Scenario: A session whose agent never answers the image check is terminated once PREPARING too long
-    In 26.3.3: nothing times out a PREPARING session. The promotion to PREPARED skips it while its
-    kernel is not ready, and the sweep only cancels PENDING sessions past their pending timeout,
-    so the session stays PREPARING for as long as the agent stays silent.
-
     Given agent "a1" takes requests and never answers them
     And a user creates session "s1" requesting 2 CPUs and 4 GiB
     When the scheduler runs until session "s1" is PREPARING
@@ -60,14 +56,8 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s1" is still PREPARING
     And agent "a1" was asked to check and pull images once
 
-  @PR-005 @error-case @divergence
+  @PR-005 @error-case
   Scenario: A session CREATING for more than 10 minutes expires
-    In 26.3.3: the promotion to RUNNING leaves out a session while any kernel is not running and
-    never looks at how long it has been CREATING. The 600-second CREATING limit exists
-    (STATUS_TIMEOUT_MAP in the scheduler coordinator) but only classifies sessions a handler
-    reported as failures, and no handler of a CREATING session reports one; no record is written,
-    and the session stays CREATING, its resources allocated, for as long as its agent does not report.
-
     Given agent "a1" is slow to start kernels
     And a user creates session "s1" requesting 2 CPUs and 4 GiB
     When the scheduler runs until session "s1" is CREATING
@@ -85,11 +75,8 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s1" is still CREATING
     And session "s1" went through PENDING, SCHEDULED, PREPARING, PREPARED and CREATING
 
-  @PR-003 @error-case @divergence
+  @PR-003 @error-case
   Scenario: A session whose agent disappears while creating its kernel fails
-    In 26.3.3: an agent that disappears sends no report, and no cycle asks it about kernels that
-    are not yet RUNNING; the session stays CREATING (as when the agent is only slow).
-
     Given agent "a1" is slow to start kernels
     And a user creates session "s1" requesting 2 CPUs and 4 GiB
     When the scheduler runs until session "s1" is CREATING
@@ -109,12 +96,8 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s1" is still CREATING
     And kernel "s1/0" is now PREPARED
 
-  @SK-003 @error-case @divergence
+  @SK-003 @error-case
   Scenario: The kernel of a running session whose agent disappeared moves to TERMINATING
-    In 26.3.3: once the kernel's presence goes stale, the sweep asks its agent whether it still
-    runs it; the agent cannot answer, and only an explicit "no" ends a kernel, so the kernel and
-    its session stay RUNNING.
-
     Given a user creates session "s1" requesting 2 CPUs and 4 GiB
     When the scheduler runs until session "s1" is RUNNING
     And agent "a1" disappears
@@ -133,12 +116,8 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     And agent "a1" is asked whether it runs kernel "s1/0", and the request fails
     And agent "a1" has 2 CPUs and 4 GiB in use
 
-  @TS-002 @DT-003 @error-case @divergence
+  @TS-002 @DT-003 @error-case
   Scenario: Terminating a session whose agent disappeared completes, and its resources are freed
-    In 26.3.3: the destroy request to the vanished agent fails in every terminate cycle and the
-    kernel never reaches TERMINATED, so the session stays TERMINATING and its resources stay
-    allocated on the agent.
-
     Given a user creates session "s1" requesting 2 CPUs and 4 GiB
     When the scheduler runs until session "s1" is RUNNING
     And agent "a1" disappears

@@ -73,13 +73,8 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     Then a health-check-routes cycle runs every 5 seconds if it has been requested
     And a health-check-routes cycle is forced every 1 minute, the first time after 20 seconds
 
-  @RH-002 @error-case @divergence
+  @RH-002 @error-case
   Scenario: A route whose endpoint does not respond moves to FAILED after the retries
-    In 26.3.3: the manager does not retry. The app proxy counts consecutive failed probes against
-    the model's retry limit before it reports a route not ready; on the first such report the
-    health check moves the route to UNHEALTHY, not FAILED (FAILED_TO_START). An UNHEALTHY route
-    is then evicted (RE-001) or becomes RUNNING again on a later ready report.
-
     Given deployment "llama" has route "r1" in HEALTH_CHECKING
     And the app proxy reports route "r1" not ready
     When a health-check-routes cycle runs
@@ -162,12 +157,8 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
       | 300 seconds | RUNNING         |
       | 301 seconds | HEALTH_CHECKING |
 
-  @RH-004 @happy-path @divergence @absent-in-code
+  @RH-004 @happy-path
   Scenario: A route needs 3 consecutive passing checks before it moves to RUNNING
-    In 26.3.3: there is no success threshold. The model's health-check settings are interval,
-    path, max_retries, max_wait_time, expected_status_code and initial_delay; the manager reads
-    only the latest readiness, and one ready report moves a route to RUNNING (HEALTHY).
-
     Given deployment "llama" has route "r1" in HEALTH_CHECKING
     And the app proxy reports route "r1" ready
     When a health-check-routes cycle runs

@@ -78,13 +78,8 @@ Feature: Provision routes (ProvisioningRouteHandler)
     And route "r1" stays PROVISIONING
     And no session is requested for route "r1"
 
-  @RP-002 @edge-case @divergence
+  @RP-002 @edge-case
   Scenario: A route whose session is still PREPARING remains PROVISIONING
-    In 26.3.3: provisioning never looks at the session's state. A route that already has a session
-    is reported as a success without a new request, and moves to HEALTH_CHECKING (DEGRADED) at
-    once. Waiting for the session to serve is the health check's part: the route stays
-    HEALTH_CHECKING until the app proxy reports it ready.
-
     Given deployment "llama" has route "r1" in PROVISIONING
     And route "r1" is served by session "s1", which is PREPARING
     When a provision-routes cycle runs
@@ -107,13 +102,8 @@ Feature: Provision routes (ProvisioningRouteHandler)
     Then the session requested for route "r1" is still PENDING
     And route "r1" moves to HEALTH_CHECKING
 
-  @RP-003 @error-case @divergence
+  @RP-003 @error-case
   Scenario: A route whose session has TERMINATED moves to FAILED
-    In 26.3.3: provisioning never looks at the session's state, so a route whose session already
-    ended moves to HEALTH_CHECKING (DEGRADED) like any provisioned route. The dead session is
-    noticed later by check-running-routes, which moves the route to TERMINATING (RR-003). A route
-    becomes FAILED (FAILED_TO_START) only when its session cannot be requested.
-
     Given deployment "llama" has route "r1" in PROVISIONING
     And route "r1" is served by session "s1", which is TERMINATED
     When a provision-routes cycle runs

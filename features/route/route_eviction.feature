@@ -15,13 +15,8 @@ Feature: Evict unhealthy routes (RouteEvictionHandler)
   Background:
     Given deployment "llama" is READY
 
-  @RE-001 @happy-path @divergence
+  @RE-001 @happy-path
   Scenario: An UNHEALTHY route is moved to EVICTING and its traffic is blocked
-    In 26.3.3: there is no EVICTING route state. An UNHEALTHY route that its scaling group cleans
-    up goes straight to TERMINATING, and only its state changes: its traffic ratio and traffic
-    status stay as they were until the route's session ends and the app proxy is told the routes
-    changed.
-
     Given deployment "llama" has route "r1" in UNHEALTHY
     And route "r1" is served by session "s1", which is RUNNING
     When an evict-routes cycle runs
@@ -83,13 +78,8 @@ Feature: Evict unhealthy routes (RouteEvictionHandler)
     Then an evict-routes cycle is forced every 1 minute, the first time after 30 seconds
     And an evict-routes cycle never runs on request
 
-  @RE-002 @happy-path @divergence
+  @RE-002 @happy-path
   Scenario: The traffic of an evicted route is redistributed to the remaining RUNNING routes
-    In 26.3.3: eviction never looks at the other routes of the deployment. The evicted route moves
-    to TERMINATING with its traffic settings unchanged, and the app proxy is told nothing; it
-    learns the new route list only when the evicted route's session ends (the scheduler's
-    transition hook). Replacing the route is the deployment's scaling and reconciliation's work.
-
     Given deployment "llama" has route "r1" in UNHEALTHY
     And deployment "llama" has routes "r2" and "r3" in RUNNING
     When an evict-routes cycle runs
@@ -107,12 +97,8 @@ Feature: Evict unhealthy routes (RouteEvictionHandler)
     And nothing is recorded in the route history of "r2"
     And the app proxy is told nothing
 
-  @RE-003 @edge-case @divergence @absent-in-code
+  @RE-003 @edge-case
   Scenario: Evicting the last route of a deployment raises a warning that the service is down
-    In 26.3.3: the last route is evicted like any other. Nothing is logged above the information
-    level and no notification is sent; the deployment stays READY, and the only notifications the
-    deployment coordinator sends are those of a deployment's own lifecycle changes.
-
     Given deployment "llama" has route "r1" in UNHEALTHY
     When an evict-routes cycle runs
     Then a warning says that deployment "llama" has no route left to serve it

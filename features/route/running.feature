@@ -79,13 +79,8 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
     Then a check-running-routes cycle runs every 10 seconds if it has been requested
     And a check-running-routes cycle is forced every 1 minute, the first time after 10 seconds
 
-  @RR-002 @error-case @divergence
+  @RR-002 @error-case
   Scenario: A RUNNING route whose health checks keep failing moves to UNHEALTHY
-    In 26.3.3: check-running-routes looks only at the route's session and never at its health, so
-    the route stays RUNNING (HEALTHY) while its session runs. Failed health checks are the
-    health-check-routes handler's: it moves the route to UNHEALTHY on the first not-ready report,
-    after the app proxy has counted the consecutive failures itself (RH-002).
-
     Given deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
     And the app proxy reports route "r1" not ready
@@ -141,13 +136,8 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
     And route "r2" stays RUNNING
     And nothing is recorded in the route history of "r2"
 
-  @RR-004 @happy-path @divergence
+  @RR-004 @happy-path
   Scenario: A route whose traffic weight was updated has the routing table refreshed
-    In 26.3.3: no route handler reads or writes traffic weights. check-running-routes only looks at
-    the session, so the app proxy is told nothing. The app proxy learns a deployment's routes when
-    a route's session starts or ends (the scheduler's transition hooks) and when a user changes a
-    route's traffic through the model-serving API.
-
     Given deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
     And the traffic ratio of route "r1" has been changed to 0.5

@@ -89,15 +89,8 @@ Feature: Sync running routes to service discovery (ServiceDiscoverySyncHandler)
     Then service discovery no longer holds route "r1"
     And service discovery holds route "r2" of deployment "llama" at "s2.kernels" port 8000
 
-  @SD-002 @edge-case @divergence @defect
+  @SD-002 @edge-case
   Scenario: The last RUNNING route is removed from service discovery once it is TERMINATED
-    In 26.3.3: routes leave service discovery only as a side effect of the next sync, which sends
-    the full set of RUNNING routes. When no route is RUNNING any more, the coordinator stops before
-    the handler (it has nothing to process) and the backend is not contacted, so the terminated
-    route's entry stays.
-
-    Risk: Prometheus keeps scraping the address of a kernel that is gone (with the etcd backend, which has no TTL, until some route is RUNNING again; with Redis for up to 5 minutes), and may scrape another container that later gets the same host port under the deleted route's labels.
-
     Given deployment "llama" has route "r1" in TERMINATED
     And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
     When a service-discovery-sync cycle runs
@@ -130,12 +123,8 @@ Feature: Sync running routes to service discovery (ServiceDiscoverySyncHandler)
     Then service discovery is not contacted
     And service discovery still holds route "r1"
 
-  @SD-003 @happy-path @divergence
+  @SD-003 @happy-path
   Scenario: A route whose traffic weight changed has its discovery metadata refreshed
-    In 26.3.3: the metadata sent to service discovery carries no traffic weight: only the route,
-    the service name, the kernel's host and port, the metrics path and the labels (runtime
-    variant, deployment, owner, project). A changed weight never reaches service discovery.
-
     Given deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
     And service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
@@ -151,12 +140,8 @@ Feature: Sync running routes to service discovery (ServiceDiscoverySyncHandler)
     When a service-discovery-sync cycle runs
     Then service discovery holds route "r1" of deployment "llama" at "s1.kernels" port 8000
 
-  @SD-004 @error-case @divergence
+  @SD-004 @error-case
   Scenario: A sync that cannot reach service discovery is queued for a retry
-    In 26.3.3: there is no retry queue. The backend's error propagates out of the coordinator's
-    cycle (the handler's post-processing, which would log failed routes, never runs), nothing is
-    requested, and the next attempt is the next one-minute cycle, which sends the full set again.
-
     Given deployment "llama" has route "r1" in RUNNING
     And route "r1" is served by session "s1", which is RUNNING
     And the service-discovery backend is unreachable

@@ -84,12 +84,8 @@ Feature: Terminate routes (TerminatingRouteHandler)
     Then a terminate-routes cycle is forced every 30 seconds, the first time after 15 seconds
     And a terminate-routes cycle never runs on request
 
-  @RT-002 @edge-case @divergence @absent-in-code
+  @RT-002 @edge-case
   Scenario: A route with connections in flight stays TERMINATING until they are drained
-    In 26.3.3: there is no connection draining. The manager knows nothing of a route's open
-    connections; the route moves to TERMINATED in the same cycle, and its session is marked for
-    termination at once.
-
     Given deployment "llama" has route "r1" in TERMINATING
     And route "r1" is served by session "s1", which is RUNNING
     And route "r1" is still serving requests
@@ -106,12 +102,8 @@ Feature: Terminate routes (TerminatingRouteHandler)
     Then route "r1" moves to TERMINATED
     And session "s1" is marked for termination with reason "ROUTE_TERMINATION"
 
-  @RT-003 @edge-case @divergence @absent-in-code
+  @RT-003 @edge-case
   Scenario: A route whose termination exceeded the timeout is forced to TERMINATED with its session
-    In 26.3.3: there is no termination timeout and no forced path. Every route is TERMINATED in
-    its first terminate-routes cycle however long it has waited, and its session is only marked
-    for termination (TERMINATING), never forced to TERMINATED.
-
     Given deployment "llama" has route "r1" in TERMINATING
     And route "r1" is served by session "s1", which is RUNNING
     And route "r1" has been TERMINATING for 1 hour

@@ -1,12 +1,12 @@
 """Coordinator cycles (database tier): running one, and how it ended. The same sentences drive the
-scheduler's coordinator (support.coordinator_world) and the deployment and route coordinators
-(support.serving_world); each world knows which coordinator runs the cycle it is asked for."""
+scheduler's coordinator (support.bindings.gen_26_3.coordinator_world) and the deployment and route coordinators
+(support.bindings.gen_26_3.serving_world); each world knows which coordinator runs the cycle it is asked for."""
 
 from __future__ import annotations
 
-from support.bdd import given, then, when
-from support.coordinator_world import CoordinatorWorld
-from support.phrases import phrase
+from support.engine.bdd import given, then, when
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.engine.phrases import phrase
 
 # -- Given -----------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Deployments (model-serving endpoints): arranging them, their lifecycle, their history, and what
-the deployment handlers report about them. BEP state words are bound in support.vocabulary."""
+the deployment handlers report about them. BEP state words are bound in support.bindings.gen_26_3.vocabulary."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import DeploymentSubStep, RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
-from support import swallowed
-from support.bdd import given, then
-from support.evidence import worked_on
-from support.factories.serving_rows import DeploymentPolicyRowFactory
-from support.factories.sessions import stable_id
-from support.phrases import phrase
-from support.serving_world import ServingWorld
-from support.vocabulary import StateWord, code_state
+from support.engine import swallowed
+from support.engine.bdd import given, then
+from support.engine.evidence import worked_on
+from support.bindings.gen_26_3.factories.serving_rows import DeploymentPolicyRowFactory
+from support.bindings.gen_26_3.factories.sessions import stable_id
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.serving_world import ServingWorld
+from support.bindings.gen_26_3.vocabulary import StateWord, code_state
 
 # -- Given -----------------------------------------------------------------------------------------
 

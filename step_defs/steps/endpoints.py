@@ -3,9 +3,9 @@ store the app proxy reads, and what the scheduler refreshed in it."""
 
 from __future__ import annotations
 
-from support.bdd import given, then
-from support.coordinator_world import CoordinatorWorld
-from support.phrases import phrase
+from support.engine.bdd import given, then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.engine.phrases import phrase
 
 
 @given(phrase('session "{name:Name}" serves endpoint "{endpoint:Name}"'))

@@ -6,9 +6,9 @@ from ai.backend.common.events.event_types.model_serving.anycast import EndpointR
 from ai.backend.common.events.event_types.session.broadcast import SchedulingBroadcastEvent
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import then
-from support.coordinator_world import CoordinatorWorld
-from support.phrases import phrase
+from support.engine.bdd import then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.engine.phrases import phrase
 
 
 def _scheduling_events(world: CoordinatorWorld, name: str) -> list[SchedulingBroadcastEvent]:

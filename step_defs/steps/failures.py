@@ -2,7 +2,7 @@
 failure did to a session's kernels.
 
 No production handler of 26.3.3 reaches the coordinator's failure buckets, so a scenario puts a
-purpose-built handler (support.probe_handler, named "failing-probe") in the place of a production
+purpose-built handler (support.bindings.gen_26_3.probe_handler, named "failing-probe") in the place of a production
 one: the real coordinator then queries its sessions, reads their history, classifies the failures
 and applies the transitions, as it would for any handler.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import given, then
-from support.coordinator_world import CoordinatorWorld
-from support.database.reads import DatabaseReader
-from support.phrases import phrase
-from support.probe_handler import failing_probe
+from support.engine.bdd import given, then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.reads import DatabaseReader
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.probe_handler import failing_probe
 
 # -- Given -----------------------------------------------------------------------------------------
 

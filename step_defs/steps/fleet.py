@@ -1,4 +1,4 @@
-"""The simulated agent fleet and the passing of time (end-to-end scenarios, support.e2e_world)."""
+"""The simulated agent fleet and the passing of time (end-to-end scenarios, support.bindings.gen_26_3.e2e_world)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import given, then, when
-from support.database.reads import DatabaseReader
-from support.e2e_world import EndToEndWorld
-from support.phrases import phrase
+from support.engine.bdd import given, then, when
+from support.bindings.gen_26_3.database.reads import DatabaseReader
+from support.bindings.gen_26_3.e2e_world import EndToEndWorld
+from support.engine.phrases import phrase
 
 # -- Given: how agents behave ------------------------------------------------------------------------
 

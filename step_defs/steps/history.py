@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
-from support.bdd import given, then
-from support.coordinator_world import CoordinatorWorld
-from support.database.reads import DatabaseReader, HistoryEntry
-from support.evidence import worked_on
-from support.factories.rows import SchedulingHistoryRowFactory
-from support.phrases import phrase
-from support.probe_handler import PROBE_ERROR, FailingProbeHandler
+from support.engine.bdd import given, then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.reads import DatabaseReader, HistoryEntry
+from support.engine.evidence import worked_on
+from support.bindings.gen_26_3.factories.rows import SchedulingHistoryRowFactory
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler
 
 
 async def _history(world: CoordinatorWorld, name: str) -> list[HistoryEntry]:

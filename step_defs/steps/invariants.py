@@ -1,14 +1,14 @@
-"""Lifecycle invariants under random interleavings (support.invariants), in the end-to-end world."""
+"""Lifecycle invariants under random interleavings (support.bindings.gen_26_3.invariants), in the end-to-end world."""
 
 from __future__ import annotations
 
 import allure
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import run_on_scenario_loop, then, when
-from support.e2e_world import EndToEndWorld
-from support.invariants import Outcome, run_interleavings
-from support.phrases import phrase
+from support.engine.bdd import run_on_scenario_loop, then, when
+from support.bindings.gen_26_3.e2e_world import EndToEndWorld
+from support.bindings.gen_26_3.invariants import Outcome, run_interleavings
+from support.engine.phrases import phrase
 
 STEPS_PER_INTERLEAVING = 12
 

@@ -15,11 +15,11 @@ from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEve
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
 
-from support.bdd import then, when
-from support.coordinator_world import CoordinatorWorld
-from support.database.reads import DatabaseReader
-from support.evidence import worked_on
-from support.phrases import phrase
+from support.engine.bdd import then, when
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.reads import DatabaseReader
+from support.engine.evidence import worked_on
+from support.engine.phrases import phrase
 
 
 def _image_of(world: CoordinatorWorld, name: str) -> str:
@@ -77,7 +77,7 @@ def _resource_spec(occupied: ResourceSlot) -> dict:
     """What an agent reports it allocated to a container: per device, per slot, per device ID.
     A request carries every slot type the installation knows, at 0 for those not asked for; the
     agent drops those (its resource stage normalizes the slots, ignoring unknown ones), so it
-    reports no allocation for them, as support.fleet's agents do."""
+    reports no allocation for them, as support.bindings.gen_26_3.fleet's agents do."""
     return {
         "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items() if amount}
     }

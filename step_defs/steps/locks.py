@@ -13,11 +13,11 @@ from datetime import timedelta
 import pytest_asyncio
 from ai.backend.manager.defs import LockID
 
-from support import swallowed
-from support.bdd import given, then, when
-from support.coordinator_world import CoordinatorWorld
-from support.database.locks import LockEvent
-from support.phrases import phrase
+from support.engine import swallowed
+from support.engine.bdd import given, then, when
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.locks import LockEvent
+from support.engine.phrases import phrase
 
 
 def _lock(name: str) -> LockID:

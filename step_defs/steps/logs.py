@@ -1,7 +1,7 @@
 """Errors the manager only logs, or that a cycle ended with: the Then steps that state them.
 
 Every error the code under test swallows during a scenario fails the scenario unless one of its
-Then steps states it (support.swallowed). The steps here state the errors the scenarios expect; the
+Then steps states it (support.engine.swallowed). The steps here state the errors the scenarios expect; the
 steps that check how a cycle ended (steps.serving, steps.locks) state theirs too.
 """
 
@@ -11,11 +11,11 @@ import logging
 
 import pytest
 
-from support import swallowed
-from support.bdd import then
-from support.coordinator_world import CoordinatorWorld
-from support.phrases import phrase
-from support.serving_world import ServingWorld
+from support.engine import swallowed
+from support.engine.bdd import then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.serving_world import ServingWorld
 
 COORDINATOR_LOGGER = "ai.backend.manager.sokovan.scheduler.coordinator"
 DEPLOYMENT_COORDINATOR_LOGGER = "ai.backend.manager.sokovan.deployment.coordinator"

@@ -1,4 +1,4 @@
-"""Model serving end to end (support.serving_e2e_world): deployments created and scaled by their
+"""Model serving end to end (support.bindings.gen_26_3.serving_e2e_world): deployments created and scaled by their
 owner, converging through the deployment, route and scheduler coordinators."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import given, then, when
-from support.phrases import phrase
-from support.serving_e2e_world import ServingEndToEndWorld
-from support.vocabulary import code_state, deployment_state
+from support.engine.bdd import given, then, when
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.serving_e2e_world import ServingEndToEndWorld
+from support.bindings.gen_26_3.vocabulary import code_state, deployment_state
 
 READY = code_state(deployment_state("READY"))
 CONVERGE_LIMIT = 300  # ticks: ten minutes of the system's time

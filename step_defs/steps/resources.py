@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from ai.backend.common.types import ResourceSlot
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
 
-from support.bdd import given, then
-from support.coordinator_world import CoordinatorWorld
-from support.database.reads import DatabaseReader
-from support.phrases import phrase
+from support.engine.bdd import given, then
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.reads import DatabaseReader
+from support.engine.phrases import phrase
 
 
 @given(phrase('the resources of session "{name:Name}" are in use on its agents'))

@@ -1,5 +1,5 @@
 """Routes (the replicas of a deployment): arranging them, their states, their history, and what
-the route handlers report about them. BEP state words are bound in support.vocabulary."""
+the route handlers report about them. BEP state words are bound in support.bindings.gen_26_3.vocabulary."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficSt
 from ai.backend.manager.data.session.types import SchedulingResult
 from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
 
-from support.bdd import given, then
-from support.evidence import worked_on
-from support.phrases import phrase
-from support.serving_world import ServingWorld
-from support.vocabulary import StateWord, code_state
+from support.engine.bdd import given, then
+from support.engine.evidence import worked_on
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.serving_world import ServingWorld
+from support.bindings.gen_26_3.vocabulary import StateWord, code_state
 
 ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
 

@@ -1,9 +1,9 @@
 """The scheduler a scenario runs against, its scaling group, and running one of its handlers.
 
-Scenarios of features tagged ``@database`` run on the database tier (support.coordinator_world:
+Scenarios of features tagged ``@database`` run on the database tier (support.bindings.gen_26_3.coordinator_world:
 the real coordinator and repository on PostgreSQL); the others on the in-memory tier
-(support.scheduler_world). Features tagged ``@deployment`` or ``@route`` run against the
-deployment and route coordinators on PostgreSQL (support.serving_world). Steps shared by the
+(support.bindings.gen_26_3.scheduler_world). Features tagged ``@deployment`` or ``@route`` run against the
+deployment and route coordinators on PostgreSQL (support.bindings.gen_26_3.serving_world). Steps shared by the
 tiers use the ``world`` fixture, which is whichever world the scenario runs on.
 """
 
@@ -14,13 +14,13 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 
-from support.bdd import given, when
-from support.coordinator_world import CoordinatorWorld
-from support.e2e_world import EndToEndWorld
-from support.phrases import phrase
-from support.scheduler_world import SchedulerWorld
-from support.serving_e2e_world import ServingEndToEndWorld
-from support.serving_world import ServingWorld, client_pool_for_the_run
+from support.engine.bdd import given, when
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.e2e_world import EndToEndWorld
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
+from support.bindings.gen_26_3.serving_e2e_world import ServingEndToEndWorld
+from support.bindings.gen_26_3.serving_world import ServingWorld, client_pool_for_the_run
 
 
 def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld | ServingWorld) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from support.bdd import then
-from support.outcomes import find
-from support.phrases import phrase
-from support.scheduler_world import SchedulerWorld
+from support.engine.bdd import then
+from support.bindings.gen_26_3.outcomes import find
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 
 def _placement(world: SchedulerWorld, name: str) -> dict:

@@ -7,10 +7,10 @@ from datetime import timedelta
 from ai.backend.common.types import ClusterMode, ResourceSlot, SessionTypes
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.bdd import given
-from support.factories import stable_id
-from support.phrases import phrase
-from support.scheduler_world import SchedulerWorld
+from support.engine.bdd import given
+from support.bindings.gen_26_3.factories import stable_id
+from support.engine.phrases import phrase
+from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 # -- Given: a session ------------------------------------------------------------------------------
 

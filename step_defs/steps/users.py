@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ai.backend.common.types import ClusterMode, ResourceSlot
 
-from support.bdd import given, when
-from support.e2e_world import EndToEndWorld
-from support.phrases import phrase
+from support.engine.bdd import given, when
+from support.bindings.gen_26_3.e2e_world import EndToEndWorld
+from support.engine.phrases import phrase
 
 
 @given(phrase('a user creates session "{name:Name}" requesting {request:Resources}'))

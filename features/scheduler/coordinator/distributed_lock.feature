@@ -69,12 +69,8 @@ Feature: Distributed lock around the coordinator's handler cycles
     And the scheduling history of session "s1" ends with "start-sessions" SUCCESS from PREPARED to CREATING
     And the last scheduling record of session "s1" counts 1 attempts
 
-  @DL-003 @error-case @divergence
+  @DL-003 @error-case
   Scenario: A requested cycle that timed out waiting for its lock is retried by the next requested cycle
-    In 26.3.3: a requested cycle consumes its request before it asks for the lock, and nothing
-    requests it again when the lock wait times out; the next requested cycle therefore does
-    nothing, and the session waits for the next forced cycle of the long timer (every 60 seconds).
-
     Given a PREPARED session "s1" with kernel "k1" on agent "a1"
     And the manager waits at most 1 second for a database lock
     And another manager holds the scheduler lock "target creating"

@@ -62,19 +62,8 @@ Feature: Failure classification by the coordinators
       And nothing is recorded in the deployment history of "llama"
       And no lifecycle notification is sent for deployment "llama"
 
-    @FC-002 @error-case @divergence @defect
+    @FC-002 @error-case
     Scenario: A deployment still failing to deploy past the 30-minute limit of DEPLOYING has expired: it rolls back
-      In 26.3.3: the deployment stays DEPLOYING, at no deploying step, with nothing recorded and
-      nothing announced. The coordinator times a failure from the first record of the handler's
-      streak in the deployment history (fetch_deployments_for_handler in
-      repositories/deployment/db_source/db_source.py), and the deploying handlers declare no
-      transition for a failure that needs a retry (sokovan/deployment/handlers/deploying.py), so
-      their failures are never recorded: the streak never starts, and the 30-minute limit of
-      DEPLOYING (sokovan/deployment/coordinator.py) never applies. Nothing keeps how long a
-      deployment has been deploying.
-
-      Risk: a deployment whose new revision cannot be deployed stays DEPLOYING for ever: it never rolls back, no one is notified, and every further revision is refused as already in progress.
-
       Given deployment "llama" has been deploying a new revision by rolling update for 31 minutes
       When a deploying-provisioning cycle runs
       Then deployment "llama" is rolling back its new revision
@@ -104,17 +93,8 @@ Feature: Failure classification by the coordinators
       And nothing is recorded in the deployment history of "llama"
       And no lifecycle notification is sent for deployment "llama"
 
-    @FC-003 @error-case @divergence @defect
+    @FC-003 @error-case
     Scenario: A deployment that failed to deploy 6 times in a row gives up: it rolls back
-      In 26.3.3: the deployment stays DEPLOYING, at no deploying step, with nothing recorded and
-      nothing announced. The coordinator counts a handler's failures in the deployment history
-      (fetch_deployments_for_handler in repositories/deployment/db_source/db_source.py), and the
-      deploying handlers declare no transition for a failure that needs a retry
-      (sokovan/deployment/handlers/deploying.py), so their failures are never recorded: every
-      failure is a first one, and the retry limit never applies.
-
-      Risk: a deployment whose new revision cannot be deployed stays DEPLOYING for ever: it never rolls back, no one is notified, and every further revision is refused as already in progress.
-
       Given deployment "llama" is deploying a new revision by rolling update
       When a deploying-provisioning cycle runs 6 times
       Then deployment "llama" is rolling back its new revision
@@ -131,7 +111,6 @@ Feature: Failure classification by the coordinators
       And nothing is recorded in the deployment history of "llama"
       And no lifecycle notification is sent for deployment "llama"
 
-  @unreachable-input
   Rule: The schedule coordinator's classification rules, checked with a purpose-built failing handler
     No scheduler handler of 26.3.3 reaches these outcomes. The lifecycle handlers take PENDING
     (schedule-sessions, sweep-sessions), SCHEDULED (check-precondition), PREPARED
@@ -155,11 +134,6 @@ Feature: Failure classification by the coordinators
 
     @FC-001 @happy-path
     Scenario: A first failure needs a retry: the session stays where it is and the attempt is recorded
-      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
-      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
-      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
-      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
-
       Given a CREATING session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every CREATING session takes the place of start-sessions
       When a failing-probe cycle runs
@@ -174,11 +148,6 @@ Feature: Failure classification by the coordinators
       And no further cycle is requested
 
     Scenario Outline: A <status> session that failed <attempts> times, the first time <age> ago, needs a retry
-      Unreachable in 26.3.3: no scheduler handler takes PREPARING, PULLING, CREATING or RUNNING
-      sessions, and none declares a need-retry transition (start-sessions takes PREPARED sessions
-      but records none of their failures that need a retry), so no streak of failures is ever
-      recorded for a handler to continue.
-
       Given a <status> session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every <status> session takes the place of start-sessions
       And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
@@ -211,11 +180,6 @@ Feature: Failure classification by the coordinators
 
     @FC-001 @edge-case
     Scenario: Failures recorded in another phase do not count: the failure is a first one
-      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
-      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
-      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
-      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
-
       Given a CREATING session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every CREATING session takes the place of start-sessions
       And session "s1" last failed in phase "start-sessions" 5 times in a row, the first time 20 minutes ago
@@ -225,11 +189,6 @@ Feature: Failure classification by the coordinators
       And the last scheduling record of session "s1" counts 1 attempts
 
     Scenario Outline: A <status> session failing for <age> has expired
-      Unreachable in 26.3.3: no scheduler handler takes PREPARING, PULLING, CREATING or RUNNING
-      sessions, and none declares a need-retry transition (start-sessions takes PREPARED sessions
-      but records none of their failures that need a retry), so no streak of failures is ever
-      recorded for a handler to continue.
-
       Given a <status> session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every <status> session takes the place of start-sessions
       And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
@@ -254,11 +213,6 @@ Feature: Failure classification by the coordinators
         | CREATING | 4        | 20 minutes |
 
     Scenario Outline: A session that failed <attempts> times in a row, the first time <age> ago, gives up
-      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
-      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
-      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
-      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
-
       Given a CREATING session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every CREATING session takes the place of start-sessions
       And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
@@ -283,11 +237,6 @@ Feature: Failure classification by the coordinators
 
     @FC-003 @happy-path
     Scenario: Consecutive failures add up in the scheduling history until the sixth one gives up
-      Unreachable in 26.3.3: no scheduler handler takes CREATING sessions, and none declares a
-      need-retry transition. The lifecycle handlers take PENDING (schedule-sessions, sweep-sessions),
-      SCHEDULED (check-precondition), PREPARED (start-sessions), TERMINATING (terminate-sessions) and
-      DEPRIORITIZING (deprioritize-sessions) sessions, so no failure of this kind is ever recorded.
-
       Given a CREATING session "s1" with kernel "k1" on agent "a1"
       And a handler that fails every CREATING session takes the place of start-sessions
       When a failing-probe cycle runs 5 times

@@ -52,11 +52,8 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
     And no routes are refreshed
     And the app proxy is told nothing
 
-  @HE-002 @happy-path @divergence
+  @HE-002 @happy-path
   Scenario: A session moved to TERMINATED has its resources released
-    In 26.3.3: the TERMINATED hook releases nothing, whatever the session holds. Resources are
-    freed kernel by kernel when the agent's report of the kernel's termination is recorded.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
     And kernel "k1" is already TERMINATED
     And the resources of session "s1" are in use on its agents
@@ -103,12 +100,8 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
     And no routes are refreshed
     And the app proxy is told nothing
 
-  @HE-003 @error-case @divergence
+  @HE-003 @error-case
   Scenario: A hook that fails is logged and the transition still completes
-    In 26.3.3: hooks block the transition. The failure is logged as an error and the session is
-    not moved: it stays CREATING, with no scheduling history and no event, until a later cycle's
-    hook succeeds.
-
     Given a CREATING batch session "s1" with kernel "k1" on agent "a1"
     And kernel "k1" is already RUNNING
     And agent "a1" fails to trigger batch execution

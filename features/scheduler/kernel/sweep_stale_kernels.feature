@@ -12,12 +12,8 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
     Given the scaling group "default"
     And agent "a1" with 8 CPUs and 16 GiB
 
-  @SK-001 @error-case @divergence
+  @SK-001 @error-case
   Scenario: A kernel whose last statistics are older than the threshold moves to TERMINATING
-    In 26.3.3: the age of the last statistics is not consulted; a kernel whose agent still
-    reports its presence is alive, so it stays RUNNING. A kernel that is found dead goes to
-    TERMINATED, not TERMINATING.
-
     Given a RUNNING kernel "k1" on agent "a1"
     And kernel "k1" last reported its statistics 10 minutes ago
     When the sweep-stale-kernels handler runs
@@ -45,12 +41,8 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
       | is no longer reported |
       | was never reported    |
 
-  @SK-003 @error-case @divergence
+  @SK-003 @error-case
   Scenario: A kernel on a lost agent moves to TERMINATING
-    In 26.3.3: the agent's LOST status is never consulted; a stale kernel is declared dead only
-    when its agent answers that it no longer runs it, so a kernel whose agent cannot be reached
-    is kept RUNNING and reported as alive.
-
     Given a RUNNING kernel "k1" on agent "a1"
     And the presence of kernel "k1" is no longer reported
     And agent "a1" is lost
@@ -71,13 +63,10 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
     And kernel "k1" is reported as alive
     And kernel "k1" is still RUNNING
 
-  @SK-004 @edge-case @divergence @absent-in-code @database
+  @SK-004 @edge-case @database
   Scenario: In the database, a RUNNING kernel without a container moves to TERMINATED
     The kernel's row has no container ID. The sweep runs as the coordinator runs it, which writes
     the handler's verdict into the kernels table.
-
-    In 26.3.3: the container is never looked at; a kernel whose presence is reported is alive,
-    and its row stays RUNNING with or without a container.
 
     Given a RUNNING kernel "k1" on agent "a1"
     And kernel "k1" has no container

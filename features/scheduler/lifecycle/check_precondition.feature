@@ -11,12 +11,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     Given the scaling group "default"
     And agent "a1" with 8 CPUs and 16 GiB
 
-  @CP-001 @happy-path @divergence
+  @CP-001 @happy-path
   Scenario: A valid pending session passes its preconditions
-    In 26.3.3: check-precondition only takes SCHEDULED sessions, after the schedule-sessions
-    handler has placed them on agents; a PENDING session is never handed to it, so it is not
-    reported at all.
-
     Given a PENDING session "s1"
     When the check-precondition handler runs
     Then session "s1" is reported as a success
@@ -29,11 +25,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     And session "s1" moves to PREPARING
     And agent "a1" is asked to check and pull image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
 
-  @CP-003 @error-case @divergence @absent-in-code
+  @CP-003 @error-case
   Scenario: A session from a deactivated domain fails its preconditions
-    In 26.3.3: nothing in the scheduler reads whether a domain is active; the session passes
-    check-precondition ("passed-preconditions") and moves to PREPARING like any other.
-
     Given a SCHEDULED session "s1" on agent "a1"
     And session "s1" belongs to domain "retired"
     And the domain "retired" is deactivated
@@ -48,11 +41,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     When the check-precondition handler runs
     Then session "s1" is reported as a success with reason "passed-preconditions"
 
-  @CP-004 @error-case @divergence @absent-in-code
+  @CP-004 @error-case
   Scenario: A session from a deactivated project fails its preconditions
-    In 26.3.3: nothing in the scheduler reads whether a project (group) is active; the session
-    passes check-precondition ("passed-preconditions") and moves to PREPARING like any other.
-
     Given a SCHEDULED session "s1" on agent "a1"
     And session "s1" belongs to project "archived"
     And the project "archived" is deactivated
@@ -67,11 +57,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     When the check-precondition handler runs
     Then session "s1" is reported as a success with reason "passed-preconditions"
 
-  @CP-005 @error-case @divergence @absent-in-code
+  @CP-005 @error-case
   Scenario: A session whose owner exceeds the vfolder count of the resource policy fails its preconditions
-    In 26.3.3: max_vfolder_count is enforced only when a vfolder is created (by the vfolder
-    service); scheduling never looks at it, and the session passes check-precondition.
-
     Given a SCHEDULED session "s1" on agent "a1"
     And the owner of session "s1" has 3 vfolders while the resource policy allows 2
     When the check-precondition handler runs
@@ -84,13 +71,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     When the check-precondition handler runs
     Then session "s1" is reported as a success with reason "passed-preconditions"
 
-  @CP-006 @edge-case @unreachable-input
+  @CP-006 @edge-case
   Scenario: With no scheduled session the handler reports nothing and contacts no agent
-    Unreachable in 26.3.3: the schedule coordinator never calls a lifecycle handler with no
-    session. When its query finds no session for the handler in a scaling group, it returns before
-    calling the handler (sokovan/scheduler/coordinator.py, _process_scaling_group). The next
-    scenario is what production does with nothing to check.
-
     Given a PENDING session "waiting"
     When the check-precondition handler runs
     Then the handler reports no session
@@ -111,11 +93,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     And nothing is recorded in the scheduling history of session "waiting"
     And no further cycle is requested
 
-  @CP-007 @edge-case @divergence
+  @CP-007 @edge-case
   Scenario: Among several sessions, those that fail a condition are failures and the others successes
-    In 26.3.3: check-precondition classifies nothing per session: every session it is given is a
-    success, and an agent that cannot be reached is ignored (its pull request fails silently).
-
     Given agent "a2" with 8 CPUs and 16 GiB
     And a SCHEDULED session "ok" on agent "a1"
     And a SCHEDULED session "stranded" on agent "a2"
@@ -144,17 +123,11 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     And the scheduling history of session "s1" ends with "check-precondition" SUCCESS from SCHEDULED to PREPARING
     And a PREPARING scheduling event is broadcast for session "s1" with reason "passed-preconditions"
 
-  @CP-002 @error-case @divergence @database
+  @CP-002 @error-case @database
   Scenario: In the database, a session whose user has used up the quota fails with "quota-exceeded"
     The quota is checked by the provisioner's resource-limit validators while the
     schedule-sessions cycle places the session, not by check-precondition; this scenario runs
     that cycle with the real provisioner and scheduler repository.
-
-    In 26.3.3: a session over its quota is not a failure; the schedule-sessions handler skips it
-    ("not-scheduled-this-cycle"), it stays PENDING, and its status info is the validators'
-    message. A user's quota is the resource policy of the user's main keypair, so a session
-    started with that keypair is over its keypair quota too, and the message reads "Multiple
-    validation errors occurred. (...)", naming both. No "quota-exceeded" reason exists.
 
     Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
     And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 4 CPUs and 8 GiB are in use

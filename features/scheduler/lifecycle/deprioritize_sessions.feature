@@ -17,60 +17,40 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
   Background:
     Given the scaling group "default"
 
-  @DP-001 @happy-path @unreachable-input
+  @DP-001 @happy-path
   Scenario: A deprioritizing session returns to PENDING with its priority lowered by 10
-    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
-    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
-    taken, and the manager's timers have none for the deprioritize cycle.
-
     Given a DEPRIORITIZING session "s1" with priority 20
     When the deprioritize-sessions handler runs
     Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
     And session "s1" moves to PENDING
     And the priority of session "s1" is to be lowered by 10, to no less than 0
 
-  @DP-002 @edge-case @divergence
+  @DP-002 @edge-case
   Scenario: A session already at the lowest priority is cancelled
-    In 26.3.3: the handler has no CANCELLED outcome; the session is reported as a success and
-    returns to PENDING, with its priority kept at the lowest priority (0).
-
     Given a DEPRIORITIZING session "s1" with priority 0
     When the deprioritize-sessions handler runs
     Then session "s1" moves to CANCELLED
 
-  @DP-002 @edge-case @as-implemented @unreachable-input
+  @DP-002 @edge-case @as-implemented
   Scenario: A session already at the lowest priority returns to PENDING, its priority kept at the floor
-    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
-    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
-    taken, and the manager's timers have none for the deprioritize cycle.
-
     Given a DEPRIORITIZING session "s1" with priority 0
     When the deprioritize-sessions handler runs
     Then session "s1" is reported as a success with reason "deprioritized-for-rescheduling"
     And session "s1" moves to PENDING
     And the priority of session "s1" is to be lowered by 10, to no less than 0
 
-  @DP-003 @edge-case @unreachable-input
+  @DP-003 @edge-case
   Scenario: With no deprioritizing session the handler reports nothing and changes no priority
-    Unreachable in 26.3.3: the schedule coordinator never calls a lifecycle handler with no
-    session. When its query finds no session for the handler in a scaling group, it returns before
-    calling the handler (sokovan/scheduler/coordinator.py, _process_scaling_group); and no
-    deprioritize cycle ever runs, as the manager's timers have none for it.
-
     Given a PENDING session "waiting" with priority 20
     When the deprioritize-sessions handler runs
     Then the handler reports no session
     And no session priority is to be changed
 
-  @database @unreachable-input
+  @database
   Scenario Outline: In the database, a deprioritizing session with priority <before> is back to PENDING with priority <after>
     The new priority is computed by the scheduler repository's update in the database, which
     lowers it by 10 but never below the lowest priority (0). (A cycle only visits the scaling
     groups that have an alive agent open to scheduling, hence agent "a1".)
-
-    Unreachable in 26.3.3: no session is ever DEPRIORITIZING, and no deprioritize cycle ever runs.
-    schedule-sessions never reports a failure, so its give-up transition to DEPRIORITIZING is never
-    taken, and the manager's timers have none for the deprioritize cycle.
 
     Given agent "a1" with 8 CPUs and 16 GiB
     And a DEPRIORITIZING session "s1" with priority <before>
@@ -92,14 +72,11 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
       | 5      | 0     |
       | 0      | 0     |
 
-  @DP-003 @edge-case @database @unreachable-input
+  @DP-003 @edge-case @database
   Scenario: A deprioritize-sessions cycle that finds no deprioritizing session does not call the handler
     What the coordinator does with an empty input: it looks for DEPRIORITIZING sessions in each
     scaling group open to scheduling, finds none, and goes on without calling the handler. The
     handler is never given an empty list.
-
-    Unreachable in 26.3.3: no deprioritize cycle ever runs. The manager's timers (the schedule
-    coordinator's create_task_specs) have none for it, and nothing else starts one.
 
     Given agent "a1" with 8 CPUs and 16 GiB
     And a PENDING session "waiting" with priority 20

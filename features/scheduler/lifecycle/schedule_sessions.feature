@@ -27,12 +27,8 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then sessions "s1", "s2" and "s3" are reported as successes
     And no session is skipped
 
-  @SS-003 @error-case @divergence
+  @SS-003 @error-case
   Scenario: A session larger than any agent's free resources fails with "no-available-agent"
-    In 26.3.3: the session is not a failure; the handler skips it ("not-scheduled-this-cycle"),
-    it stays PENDING, and the failure recorded for it reads "Unavailable : No agents can be
-    allocated at this time. (no available agents. Details: ...)".
-
     Given agent "a1" with 2 CPUs and 4 GiB
     And a PENDING session "s1" requesting 4 CPUs and 8 GiB
     When the schedule-sessions handler runs
@@ -60,12 +56,8 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "s1" is reported as a success
     And session "s1" is assigned to agent "a1"
 
-  @SS-005 @error-case @divergence
+  @SS-005 @error-case
   Scenario: A session designated to an agent that does not exist fails
-    In 26.3.3: the session is not a failure; the handler skips it ("not-scheduled-this-cycle"),
-    it stays PENDING, and the failure recorded for it reads "Designated agent '['ghost']' is not
-    compatible. Details: not found".
-
     Given agent "a1" with 8 CPUs and 16 GiB
     And a PENDING session "s1" requesting 1 CPU and 1 GiB
     And session "s1" is designated to agent "ghost"
@@ -135,12 +127,8 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "high" is reported as a success
     And session "low" is reported as skipped with reason "not-scheduled-this-cycle"
 
-  @SS-008 @happy-path @divergence
+  @SS-008 @happy-path
   Scenario: With room for both, sessions of every priority are placed, the higher priority first
-    In 26.3.3: a scheduling cycle only considers the sessions of the highest priority present;
-    "low" is skipped ("not-scheduled-this-cycle") although the agent has room for it, and waits
-    for a cycle in which no higher-priority session is pending.
-
     Given agent "a1" with 8 CPUs and 16 GiB
     And a PENDING session "low" with priority 10 requesting 4 CPUs and 8 GiB
     And a PENDING session "high" with priority 20 requesting 4 CPUs and 8 GiB
@@ -177,12 +165,8 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "nightly" is reported as a success
     And session "nightly" is assigned to agent "a1"
 
-  @SS-010 @edge-case @divergence @absent-in-code
+  @SS-010 @edge-case
   Scenario: A private session gets an agent of its own or fails
-    In 26.3.3: nothing gives a private (SFTP) session a dedicated agent; it is placed like any
-    other session, here next to the container already running on "a1". Privacy only switches the
-    concurrency limit to max_concurrent_sftp_sessions.
-
     Given agent "a1" with 8 CPUs and 16 GiB
     And agent "a1" already runs a container using 2 CPUs and 4 GiB
     And a PENDING private session "sftp" requesting 1 CPU and 1 GiB

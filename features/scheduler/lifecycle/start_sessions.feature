@@ -13,11 +13,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     Given the scaling group "default"
     And agent "a1" with 8 CPUs and 16 GiB
 
-  @ST-001 @happy-path @divergence
+  @ST-001 @happy-path
   Scenario: A scheduled session is started and its kernels are prepared
-    In 26.3.3: start-sessions only takes PREPARED sessions; a SCHEDULED session is not handed to
-    it, so it is neither reported nor started (there is no "prepare_session" call anywhere).
-
     Given a SCHEDULED session "s1" on agent "a1"
     When the start-sessions handler runs
     Then session "s1" is reported as a success
@@ -31,12 +28,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     And session "s1" moves to CREATING
     And agent "a1" is asked to create 1 kernel of session "s1"
 
-  @ST-002 @error-case @divergence
+  @ST-002 @error-case
   Scenario: A session whose agent cannot be reached fails to start
-    In 26.3.3: the failed kernel creation is swallowed; the session is still reported as a
-    success ("triggered-by-scheduler") and moves to CREATING. The agent is only remembered as
-    having failed that session, which later placements of the session avoid when they can.
-
     Given a PREPARED session "s1" on agent "a1"
     And agent "a1" cannot be reached
     When the start-sessions handler runs
@@ -52,13 +45,10 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     And agent "a1" is remembered as having failed session "s1"
     And no error is recorded for session "s1"
 
-  @ST-003 @happy-path @divergence
+  @ST-003 @happy-path
   Scenario: A session whose agent lacks the image moves to PULLING
     The manager does not know which images an agent has: check-precondition asks the agent to
     check and pull, and this scenario drives it.
-
-    In 26.3.3: the session moves to PREPARING, not PULLING; PULLING is a kernel status that the
-    agent's pulling event sets later, and the session itself never becomes PULLING in Sokovan.
 
     Given a SCHEDULED session "s1" on agent "a1"
     And agent "a1" does not have image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
@@ -74,12 +64,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     And agent "a1" starts pulling image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
     And session "s1" moves to PREPARING
 
-  @ST-004 @happy-path @divergence
+  @ST-004 @happy-path
   Scenario: A session whose agent has the image cached goes from PREPARING to PREPARED
-    In 26.3.3: check-precondition moves the session to PREPARING whether or not the image is
-    cached; PREPARED is reached later through the promote-to-prepared promotion, once the agent
-    reports the kernels prepared (specified with the promotion handlers, BEP section 2.1).
-
     Given a SCHEDULED session "s1" on agent "a1"
     And agent "a1" has image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
     When the check-precondition handler runs
@@ -112,12 +98,8 @@ Feature: Start prepared sessions (StartSessionsLifecycleHandler)
     And agent "a2" is asked to create 1 kernel of session "s1"
     And an inter-container network is created for session "s1"
 
-  @ST-006 @error-case @divergence
+  @ST-006 @error-case
   Scenario: When only some kernels fail to start, the whole session fails
-    In 26.3.3: the kernels on the other agents are still created and the session is reported
-    as a success ("triggered-by-scheduler") that moves to CREATING; the failing agent is only
-    remembered as failed for that session.
-
     Given agent "a2" with 8 CPUs and 16 GiB
     And a PREPARED multi-node session "s1" with kernels on agents "a1" and "a2"
     And agent "a2" fails to create kernels

@@ -10,11 +10,8 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     Given the scaling group "default"
     And agent "a1" with 8 CPUs and 16 GiB
 
-  @TS-001 @happy-path @divergence
+  @TS-001 @happy-path
   Scenario: A terminating session has its kernel destroyed and is reported as a success
-    In 26.3.3: the destroy request is sent, but the handler reports no session at all (it has no
-    success transition); the session stays TERMINATING until the agent's termination event.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     When the terminate-sessions handler runs
     Then agent "a1" is asked to destroy kernel "k1"
@@ -27,11 +24,8 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     Then agent "a1" is asked to destroy kernel "k1"
     And the handler reports no session
 
-  @TS-002 @error-case @divergence @absent-in-code
+  @TS-002 @error-case
   Scenario: A session whose agent is lost is terminated by force
-    In 26.3.3: the agent's LOST status is never consulted; the destroy request to the lost agent
-    fails and is only logged, the handler reports no session, and the session stays TERMINATING.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And agent "a1" is lost
     When the terminate-sessions handler runs
@@ -53,12 +47,8 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     Then agent "a1" has been asked 2 times to destroy its kernel of session "s1", and every request failed
     And session "s1" is still TERMINATING
 
-  @TS-003 @edge-case @divergence
+  @TS-003 @edge-case
   Scenario: A kernel without a container is terminated by a database update only
-    In 26.3.3: the container is never looked at; a kernel placed on an agent is sent a destroy
-    request whether or not it has a container, nothing is written, and the handler reports no
-    session.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And kernel "k1" has no container
     When the terminate-sessions handler runs
@@ -109,11 +99,8 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     And agent "a2" is asked to destroy 1 kernel of session "s1"
     And agent "a3" is asked to destroy 1 kernel of session "s1"
 
-  @TS-006 @edge-case @divergence
+  @TS-006 @edge-case
   Scenario: A kernel that is already TERMINATED is skipped
-    In 26.3.3: kernel statuses are not looked at; the TERMINATED kernel is sent a destroy request
-    again, like the kernel that is still terminating.
-
     Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
     And kernel "k2" is already TERMINATED
     When the terminate-sessions handler runs

@@ -11,13 +11,7 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
     Given the scaling group "default"
     And agent "a1" with 8 CPUs and 16 GiB
 
-  @divergence @absent-in-code
   Scenario Outline: A session stuck in <status> past its timeout is swept to TERMINATING
-    In 26.3.3: nothing moves a session for having been PREPARING or PULLING too long; the sweeper
-    only takes PENDING sessions, so the stuck session is not even looked at and stays where it is.
-    (The coordinator's 15-minute PREPARING and PULLING timeouts only classify failures that a
-    handler reports, and no handler takes PREPARING or PULLING sessions.)
-
     Given a <status> session "s1" on agent "a1"
     And session "s1" has been <status> for 16 minutes
     When the sweep-sessions handler runs
@@ -50,11 +44,8 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
       | status  |
       | PULLING |
 
-  @SW-003 @happy-path @divergence
+  @SW-003 @happy-path
   Scenario: A session within its timeout is reported as skipped
-    In 26.3.3: the sweeper only reports sessions that timed out; a session within its timeout is
-    left out of the result entirely, not reported as skipped.
-
     Given a PENDING session "s1"
     And session "s1" has waited less than the pending timeout of its scaling group
     When the sweep-sessions handler runs
@@ -72,11 +63,8 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
       | less than   | not reported                                               |
       | longer than | reported as a failure with reason "PENDING_TIMEOUT_EXCEEDED" |
 
-  @SW-004 @edge-case @divergence @absent-in-code
+  @SW-004 @edge-case
   Scenario: A session without kernels is cancelled
-    In 26.3.3: the sweeper does not look at a session's kernels; a PENDING session without
-    kernels is treated like any other pending session and left alone while within its timeout.
-
     Given a PENDING session "s1" without kernels
     When the sweep-sessions handler runs
     Then session "s1" moves to CANCELLED

@@ -15,11 +15,8 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
     And agent "a1" with 8 CPUs and 16 GiB
     And agent "a2" with 8 CPUs and 16 GiB
 
-  @DT-001 @happy-path @divergence
+  @DT-001 @happy-path
   Scenario: A terminating session whose kernels all terminated is a success of the termination check
-    In 26.3.3: detect-termination does not select TERMINATING sessions; it leaves this session as it
-    is, without a record. The promote-to-terminated promotion moves it to TERMINATED.
-
     Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
     And kernel "k1" is already TERMINATED
     And kernel "k2" is already TERMINATED
@@ -54,11 +51,8 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
       | CREATING |
       | PREPARED |
 
-  @DT-002 @edge-case @divergence
+  @DT-002 @edge-case
   Scenario: A terminating session with a kernel still terminating is skipped
-    In 26.3.3: neither detect-termination nor promote-to-terminated selects the session, so nothing
-    is recorded about it: no skipped entry in its scheduling history, no event.
-
     Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
     And kernel "k1" is already TERMINATED
     When the detect-termination promotion runs
@@ -83,11 +77,8 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
     Then session "s1" is still RUNNING
     And no scheduling event is broadcast for session "s1"
 
-  @DT-003 @error-case @divergence @absent-in-code
+  @DT-003 @error-case
   Scenario: A terminating session whose agent is lost is completed by force
-    In 26.3.3: no promotion looks at agents. The kernel on the lost agent never reaches TERMINATED,
-    so the session stays TERMINATING and nothing is recorded.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And agent "a1" is lost
     When the detect-termination promotion runs
@@ -104,12 +95,8 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
     And kernel "k1" is still TERMINATING
     And nothing is recorded in the scheduling history of session "s1"
 
-  @DT-004 @edge-case @divergence
+  @DT-004 @edge-case
   Scenario: A terminating session with some kernels terminated and some running is skipped
-    In 26.3.3: no promotion selects the session and nothing is recorded about it. A session that
-    is still RUNNING with a terminated kernel is not skipped either: detect-termination sends it to
-    TERMINATING.
-
     Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
     And kernel "k1" is already TERMINATED
     And kernel "k2" is already RUNNING

@@ -62,11 +62,8 @@ Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
     And a promote-to-prepared cycle runs if it has been requested
     Then session "s1" is now PREPARED
 
-  @PP-002 @edge-case @divergence
+  @PP-002 @edge-case
   Scenario: A session with a kernel still pulling is skipped
-    In 26.3.3: the promotion's query does not select a session with a kernel still PULLING, so
-    nothing is recorded about it: no skipped entry in its scheduling history, no event.
-
     Given a PULLING session "s1" with kernels "k1" and "k2" on agent "a1"
     And kernel "k1" is already PREPARED
     When the promote-to-prepared promotion runs
@@ -82,12 +79,8 @@ Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
     And nothing is recorded in the scheduling history of session "s1"
     And no scheduling event is broadcast for session "s1"
 
-  @PP-003 @error-case @divergence
+  @PP-003 @error-case
   Scenario: A failed image pull is recorded as a failure of the promotion
-    In 26.3.3: the promotion has no failure outcome and records nothing. The agent's report of
-    the failed pull cancels the kernels waiting for that image and, when no kernel of the session
-    is left, the session itself (CANCELLED); no promotion selects it afterwards.
-
     Given a PULLING session "s1" with kernel "k1" on agent "a1"
     When agent "a1" reports that it failed to pull the image of session "s1"
     And the promote-to-prepared promotion runs
@@ -134,12 +127,8 @@ Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
     Then session "s1" is now PREPARED
     And a PREPARED scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
 
-  @PP-005 @edge-case @divergence @absent-in-code
+  @PP-005 @edge-case
   Scenario: A session pulling for more than 15 minutes is expired
-    In 26.3.3: the promotion never looks at time. The 900-second PULLING limit exists only in the
-    coordinator's failure classification, which no handler of a PULLING session reaches; the
-    session stays PULLING and nothing is recorded.
-
     Given a PULLING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has been PULLING for 16 minutes
     When the promote-to-prepared promotion runs

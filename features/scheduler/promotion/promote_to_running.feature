@@ -42,11 +42,8 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     Then session "s1" is now RUNNING
     And agent "a1" has 2 CPUs and 4 GiB in use
 
-  @PR-002 @edge-case @divergence
+  @PR-002 @edge-case
   Scenario: A session whose kernel has no container yet is skipped
-    In 26.3.3: the promotion's query does not select a session with a kernel still CREATING, so
-    nothing is recorded about it: no skipped entry in its scheduling history, no event.
-
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     And kernel "k1" has no container
     When the promote-to-running promotion runs
@@ -91,12 +88,8 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
       | it started pulling the image of session "s1"  |
       | it has the image of session "s1"              |
 
-  @PR-003 @error-case @divergence
+  @PR-003 @error-case
   Scenario: A kernel that failed to be created is recorded as a failure of the promotion
-    In 26.3.3: the promotion has no failure outcome and records nothing. The agent's report of the
-    cancelled kernel cancels the session that has no other kernel (CANCELLED); a report that the
-    kernel terminated leaves the session to the detect-termination promotion (TERMINATING).
-
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     When agent "a1" reports that kernel "k1" was cancelled
     And the promote-to-running promotion runs
@@ -152,14 +145,8 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     And agent "a1" has 1 CPU and 1 GiB in use
     And agent "a2" has 1 CPU and 1 GiB in use
 
-  @PR-005 @error-case @divergence
+  @PR-005 @error-case
   Scenario: A session creating for more than 10 minutes is expired
-    In 26.3.3: the promotion never looks at time, and has no failure outcome: its query leaves out
-    a session with a kernel still CREATING. The 600-second CREATING limit exists
-    (STATUS_TIMEOUT_MAP in the scheduler coordinator) but only classifies sessions a handler
-    reported as failures, and no handler of a CREATING session reports one; so the limit is never
-    applied, the session stays CREATING and nothing is recorded.
-
     Given a CREATING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has been CREATING for 11 minutes
     When the promote-to-running promotion runs
@@ -174,12 +161,8 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     And session "s1" is still CREATING
     And nothing is recorded in the scheduling history of session "s1"
 
-  @PR-006 @error-case @divergence
+  @PR-006 @error-case
   Scenario: A cluster session of which only some kernels were created fails as a whole
-    In 26.3.3: the promotion has no failure outcome. A kernel cancelled while being created is no
-    longer on its way, so once the other kernels started the session is promoted to RUNNING with
-    the cancelled kernel; only the detect-termination promotion sends it to TERMINATING.
-
     Given a CREATING multi-node session "s1" with kernels on agents "a1" and "a2"
     And kernel "s1/0" is already RUNNING
     When agent "a2" reports that kernel "s1/1" was cancelled

@@ -36,11 +36,8 @@ Feature: Promote to terminated (PromoteToTerminatedPromotionHandler)
     Then kernel "s1/1" is now TERMINATED
     And session "s1" is now TERMINATED
 
-  @PT-002 @error-case @divergence @absent-in-code
+  @PT-002 @error-case
   Scenario: A session terminated with an error gets the result ERROR
-    In 26.3.3: there is no session result ERROR. The promotion ignores the status info "error",
-    keeps it, and leaves the session's result UNDEFINED.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has status info "error"
     And kernel "k1" is already TERMINATED
@@ -58,11 +55,8 @@ Feature: Promote to terminated (PromoteToTerminatedPromotionHandler)
     And the status info of session "s1" is "error"
     And the result of session "s1" is UNDEFINED
 
-  @PT-003 @edge-case @divergence @absent-in-code
+  @PT-003 @edge-case
   Scenario: A session terminated at its user's request gets the result USER_CANCELLED
-    In 26.3.3: there is no session result USER_CANCELLED. The promotion ignores the status info
-    "user-requested", keeps it, and leaves the session's result UNDEFINED.
-
     Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
     And session "s1" has status info "user-requested"
     And kernel "k1" is already TERMINATED

@@ -1,0 +1,42 @@
+"""Doubles for what crosses a process boundary; one boundary per module."""
+
+from .agents import AgentRequest, FakeAgent, FakeAgentPool
+from support.bindings.common.fakes.clock import EPOCH, FakeClock
+from .config import StaticConfigProvider, default_manager_config
+from .events import PublishedEvent, RecordingEventProducer
+from .locks import InMemoryLockFactory, LockUse
+from support.bindings.common.fakes.network import FakeNetworkPlugins
+from .scheduler_repository import (
+    FakeSchedulerRepository,
+    PriorityRequest,
+    StoredAgent,
+    StoredSession,
+    StoredUser,
+)
+from support.bindings.common.fakes.strict import NotInDouble, StrictDouble
+from support.bindings.common.fakes.unused import Unused
+from .valkey_schedule import FakeValkeySchedule
+
+__all__ = [
+    "EPOCH",
+    "AgentRequest",
+    "FakeAgent",
+    "FakeAgentPool",
+    "FakeClock",
+    "FakeNetworkPlugins",
+    "FakeSchedulerRepository",
+    "FakeValkeySchedule",
+    "InMemoryLockFactory",
+    "LockUse",
+    "NotInDouble",
+    "PriorityRequest",
+    "PublishedEvent",
+    "RecordingEventProducer",
+    "StaticConfigProvider",
+    "StoredAgent",
+    "StoredSession",
+    "StoredUser",
+    "StrictDouble",
+    "Unused",
+    "default_manager_config",
+]

@@ -1,0 +1,496 @@
+"""The database boundary of the scheduler: an in-memory ``SchedulerRepository``.
+
+It holds what the sessions, kernels, agents, users, scaling-group and resource-policy tables would
+hold for one scenario, and implements only the repository methods that the handlers, launcher,
+provisioner and terminator of this tier call, with the real signatures and the real return types.
+
+What it does not do is decide anything a scenario asserts:
+  * which PENDING sessions have outlived their scaling group's pending timeout is a fact the
+    scenario states (``mark_pending_timed_out``), not arithmetic done here;
+  * ``lower_session_priority`` records the request (amount and floor) and leaves the priority alone;
+  * ``allocate_sessions`` records the provisioner's decisions (kernel -> agent, failure messages).
+The database tier proves those queries against PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ai.backend.common.types import (
+    AccessKey,
+    AgentId,
+    ClusterMode,
+    KernelId,
+    ResourceSlot,
+    SessionId,
+    SessionTypes,
+)
+from ai.backend.manager.data.agent.types import AgentStatus
+from ai.backend.manager.data.kernel.types import KernelInfo, KernelListResult, KernelStatus
+from ai.backend.manager.data.session.types import SessionStatus
+from ai.backend.manager.models.scaling_group import ScalingGroupOpts
+from ai.backend.manager.repositories.base import BatchQuerier
+from ai.backend.manager.repositories.resource_slot.types import resource_slot_to_quantities
+from ai.backend.manager.repositories.scheduler.types.agent import AgentMeta
+from ai.backend.manager.repositories.scheduler.types.base import SchedulingSpec
+from ai.backend.manager.repositories.scheduler.types.results import ScheduledSessionData
+from ai.backend.manager.repositories.scheduler.types.scaling_group import ScalingGroupMeta
+from ai.backend.manager.repositories.scheduler.types.scheduling import SchedulingData
+from ai.backend.manager.repositories.scheduler.types.search import SessionWithKernelsAndUserSearchResult
+from ai.backend.manager.repositories.scheduler.types.session import (
+    KernelData,
+    PendingSessionData,
+    PendingSessions,
+    SweptSessionInfo,
+    TerminatingKernelData,
+    TerminatingSessionData,
+)
+from ai.backend.manager.repositories.scheduler.types.snapshot import ResourcePolicies, SnapshotData
+from ai.backend.manager.sokovan.data import (
+    AgentOccupancy,
+    AllocationBatch,
+    ImageConfigData,
+    KernelBindingData,
+    KeypairOccupancy,
+    ResourceOccupancySnapshot,
+    SessionDataForPull,
+    SessionDataForStart,
+    SessionDependencySnapshot,
+    SessionsForPullWithImages,
+    SessionWithKernels,
+)
+
+from support.bindings.common.fakes.clock import FakeClock
+from support.bindings.common.fakes.conditions import matches
+from .config import KNOWN_SLOT_TYPES
+from support.bindings.common.fakes.strict import StrictDouble
+
+
+@dataclass
+class StoredSession:
+    """A row of ``sessions`` with its ``kernels`` rows, plus the columns ``SessionInfo`` leaves out."""
+
+    session: SessionWithKernels
+    designated_agent_ids: list[AgentId] | None = None
+    is_preemptible: bool = True
+
+    @property
+    def id(self) -> SessionId:
+        return self.session.session_info.identity.id
+
+    @property
+    def status(self) -> SessionStatus:
+        return self.session.session_info.lifecycle.status
+
+    @property
+    def kernels(self) -> list[KernelInfo]:
+        return self.session.kernel_infos
+
+
+@dataclass
+class StoredAgent:
+    id: AgentId
+    scaling_group: str
+    available_slots: ResourceSlot
+    architecture: str = "x86_64"
+    status: AgentStatus = AgentStatus.ALIVE
+    schedulable: bool = True
+    occupied_slots: ResourceSlot = field(default_factory=ResourceSlot)
+    container_count: int = 0
+
+    @property
+    def addr(self) -> str:
+        return f"tcp://{self.id}:6001"
+
+
+@dataclass
+class StoredUser:
+    uuid: UUID
+    email: str
+    username: str
+    vfolder_count: int = 0
+    max_vfolder_count: int | None = None
+
+
+@dataclass(frozen=True)
+class PriorityRequest:
+    """A call of ``lower_session_priority``: what the handler asked the database to do."""
+
+    session_ids: tuple[SessionId, ...]
+    amount: int
+    floor: int
+
+
+class FakeSchedulerRepository(StrictDouble):
+    """Stands in for ``SchedulerRepository``; any method not defined here fails loudly."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sessions: dict[SessionId, StoredSession] = {}
+        self.agents: dict[AgentId, StoredAgent] = {}
+        self.users: dict[UUID, StoredUser] = {}
+        self.images: dict[str, ImageConfigData] = {}
+        self.scaling_groups: dict[str, ScalingGroupMeta] = {}
+        self.inactive_domains: set[str] = set()
+        self.inactive_projects: set[UUID] = set()
+        self.policies = ResourcePolicies(keypair_policies={}, user_policies={}, group_limits={}, domain_limits={})
+        self.occupancy_by_keypair: dict[AccessKey, ResourceSlot] = {}
+        self.occupancy_by_user: dict[UUID, ResourceSlot] = {}
+        self.occupancy_by_project: dict[UUID, ResourceSlot] = {}
+        self.occupancy_by_domain: dict[str, ResourceSlot] = {}
+        self.pending_timed_out: set[SessionId] = set()
+        # What the scheduler wrote, for Then steps.
+        self.allocation_batches: list[AllocationBatch] = []
+        self.priority_requests: list[PriorityRequest] = []
+        self.network_ids: dict[SessionId, str | None] = {}
+        self.error_infos: dict[SessionId, Mapping[str, Any]] = {}
+
+    # -- arranging the tables -------------------------------------------------------------------
+
+    def add_scaling_group(self, name: str, scheduler: str = "fifo", opts: ScalingGroupOpts | None = None) -> None:
+        self.scaling_groups[name] = ScalingGroupMeta(
+            name=name, scheduler=scheduler, scheduler_opts=opts or ScalingGroupOpts()
+        )
+
+    def add_session(self, stored: StoredSession) -> StoredSession:
+        if stored.id in self.sessions:
+            raise ValueError(f"session {stored.id} is already stored")
+        self.sessions[stored.id] = stored
+        return stored
+
+    def add_agent(self, agent: StoredAgent) -> StoredAgent:
+        self.agents[agent.id] = agent
+        return agent
+
+    def add_user(self, user: StoredUser) -> StoredUser:
+        self.users[user.uuid] = user
+        return user
+
+    def add_image(self, image: ImageConfigData) -> None:
+        self.images[image.canonical] = image
+
+    def mark_pending_timed_out(self, session_id: SessionId) -> None:
+        self.pending_timed_out.add(session_id)
+
+    def kernel(self, kernel_id: KernelId) -> KernelInfo:
+        for stored in self.sessions.values():
+            for kernel in stored.kernels:
+                if kernel.id == kernel_id:
+                    return kernel
+        raise KeyError(kernel_id)
+
+    # -- what the scheduler wrote ------------------------------------------------------------------
+
+    def assignments_of(self, session_id: SessionId) -> dict[KernelId, AgentId]:
+        """Kernel -> agent, as the provisioner allocated them (latest allocation wins)."""
+        placed: dict[KernelId, AgentId] = {}
+        for batch in self.allocation_batches:
+            for allocation in batch.allocations:
+                if allocation.session_id == session_id:
+                    placed = {KernelId(k.kernel_id): k.agent_id for k in allocation.kernel_allocations}
+        return placed
+
+    def writes(self) -> list[str]:
+        """Every write the scheduler made through this repository, named."""
+        return [
+            *(
+                f"allocate_sessions({len(b.allocations)} allocations, {len(b.failures)} failures)"
+                for b in self.allocation_batches
+            ),
+            *(f"lower_session_priority{r.session_ids}" for r in self.priority_requests),
+            *(f"update_session_network_id({sid})" for sid in self.network_ids),
+            *(f"update_session_error_info({sid})" for sid in self.error_infos),
+        ]
+
+    def scheduling_failure_of(self, session_id: SessionId) -> str | None:
+        message = None
+        for batch in self.allocation_batches:
+            for failure in batch.failures:
+                if failure.session_id == session_id:
+                    message = failure.msg
+        return message
+
+    # -- SchedulerRepository: the coordinator's queries ----------------------------------------
+
+    async def get_sessions_for_handler(
+        self,
+        scaling_group: str,
+        session_statuses: list[SessionStatus],
+        kernel_statuses: list[KernelStatus] | None,
+    ) -> list[SessionWithKernels]:
+        selected = []
+        for stored in self._ordered_sessions():
+            info = stored.session.session_info
+            if info.resource.scaling_group_name != scaling_group or stored.status not in session_statuses:
+                continue
+            if kernel_statuses is not None and not any(k.lifecycle.status in kernel_statuses for k in stored.kernels):
+                continue
+            selected.append(copy.deepcopy(stored.session))
+        return selected
+
+    async def search_kernels_for_handler(self, querier: BatchQuerier) -> KernelListResult:
+        items = [
+            copy.deepcopy(kernel)
+            for stored in self._ordered_sessions()
+            for kernel in stored.kernels
+            if matches(querier.conditions, self._kernel_columns(kernel))
+        ]
+        return KernelListResult(items=items, total_count=len(items), has_next_page=False, has_previous_page=False)
+
+    async def get_db_now(self) -> datetime:
+        return self.clock.now
+
+    # -- SchedulerRepository: schedule-sessions and the provisioner ------------------------------
+
+    async def get_scheduling_data(self, scaling_group: str) -> SchedulingData | None:
+        pending = [
+            self._pending_session_data(stored)
+            for stored in self._ordered_sessions()
+            if stored.session.session_info.resource.scaling_group_name == scaling_group
+            and stored.status == SessionStatus.PENDING
+            and any(k.lifecycle.status == KernelStatus.PENDING for k in stored.kernels)
+        ]
+        if not pending:
+            return None
+        agents = [
+            AgentMeta(
+                id=a.id,
+                addr=a.addr,
+                architecture=a.architecture,
+                available_slots=a.available_slots,
+                scaling_group=a.scaling_group,
+            )
+            for a in self.agents.values()
+            if a.scaling_group == scaling_group and a.status == AgentStatus.ALIVE and a.schedulable
+        ]
+        return SchedulingData(
+            scaling_group=self.scaling_groups[scaling_group],
+            pending_sessions=PendingSessions(sessions=pending),
+            agents=agents,
+            snapshot_data=SnapshotData(
+                resource_occupancy=self._occupancy(),
+                resource_policies=self.policies,
+                session_dependencies=SessionDependencySnapshot(by_session={}),
+            ),
+            spec=SchedulingSpec(known_slot_types=KNOWN_SLOT_TYPES, max_container_count=None),
+        )
+
+    async def allocate_sessions(self, allocation_batch: AllocationBatch) -> list[ScheduledSessionData]:
+        self.allocation_batches.append(allocation_batch)
+        scheduled = []
+        for allocation in allocation_batch.allocations:
+            stored = self.sessions.get(allocation.session_id)
+            if stored is None:
+                continue
+            identity = stored.session.session_info.identity
+            scheduled.append(
+                ScheduledSessionData(
+                    session_id=identity.id,
+                    creation_id=identity.creation_id,
+                    access_key=AccessKey(stored.session.session_info.metadata.access_key),
+                    reason="triggered-by-scheduler",
+                )
+            )
+        return scheduled
+
+    # -- SchedulerRepository: check-precondition and start-sessions (launcher) --------------------
+
+    async def get_sessions_for_pull_by_ids(self, session_ids: list[SessionId]) -> SessionsForPullWithImages:
+        sessions = [
+            SessionDataForPull(
+                session_id=stored.id,
+                creation_id=stored.session.session_info.identity.creation_id,
+                access_key=AccessKey(stored.session.session_info.metadata.access_key),
+                kernels=[self._binding(k) for k in stored.kernels],
+            )
+            for stored in self._by_ids(session_ids)
+        ]
+        return SessionsForPullWithImages(sessions=sessions, image_configs=self._images_of(sessions))
+
+    async def search_sessions_with_kernels_and_user(
+        self, querier: BatchQuerier
+    ) -> SessionWithKernelsAndUserSearchResult:
+        sessions = []
+        for stored in self._ordered_sessions():
+            if not matches(querier.conditions, {"sessions.id": stored.id}):
+                continue
+            info = stored.session.session_info
+            user = self.users[info.metadata.user_uuid]
+            sessions.append(
+                SessionDataForStart(
+                    session_id=stored.id,
+                    creation_id=info.identity.creation_id,
+                    access_key=AccessKey(info.metadata.access_key),
+                    session_type=info.identity.session_type,
+                    name=info.identity.name,
+                    cluster_mode=ClusterMode(info.resource.cluster_mode),
+                    kernels=[self._binding(k) for k in stored.kernels],
+                    environ=dict(info.execution.environ or {}),
+                    user_uuid=user.uuid,
+                    user_email=user.email,
+                    user_name=user.username,
+                )
+            )
+        return SessionWithKernelsAndUserSearchResult(
+            sessions=sessions, image_configs=self._images_of(sessions), total_count=len(sessions)
+        )
+
+    async def update_session_network_id(self, session_id: SessionId, network_id: str | None) -> None:
+        self.network_ids[session_id] = network_id
+
+    async def update_session_error_info(self, session_id: SessionId, error_info: Mapping[str, Any]) -> None:
+        self.error_infos[session_id] = error_info
+
+    # -- SchedulerRepository: terminate, deprioritize, sweep ---------------------------------
+
+    async def get_terminating_sessions_by_ids(self, session_ids: list[SessionId]) -> list[TerminatingSessionData]:
+        return [
+            TerminatingSessionData(
+                session_id=stored.id,
+                access_key=AccessKey(stored.session.session_info.metadata.access_key),
+                creation_id=stored.session.session_info.identity.creation_id,
+                status=stored.status,
+                status_info=stored.session.session_info.lifecycle.status_info or "UNKNOWN",
+                session_type=stored.session.session_info.identity.session_type,
+                kernels=[
+                    TerminatingKernelData(
+                        kernel_id=k.id,
+                        status=k.lifecycle.status,
+                        container_id=k.resource.container_id,
+                        agent_id=AgentId(k.resource.agent) if k.resource.agent else None,
+                        agent_addr=k.resource.agent_addr,
+                        occupied_slots=k.resource.occupied_slots,
+                    )
+                    for k in stored.kernels
+                ],
+            )
+            for stored in self._by_ids(session_ids)
+        ]
+
+    async def lower_session_priority(self, session_ids: list[SessionId], amount: int, min_priority: int) -> None:
+        self.priority_requests.append(PriorityRequest(tuple(session_ids), amount, min_priority))
+
+    async def get_pending_timeout_sessions_by_ids(self, session_ids: list[SessionId]) -> list[SweptSessionInfo]:
+        return [
+            SweptSessionInfo(
+                session_id=stored.id,
+                creation_id=stored.session.session_info.identity.creation_id,
+                access_key=AccessKey(stored.session.session_info.metadata.access_key),
+            )
+            for stored in self._by_ids(session_ids)
+            if stored.status == SessionStatus.PENDING and stored.id in self.pending_timed_out
+        ]
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _ordered_sessions(self) -> list[StoredSession]:
+        return sorted(self.sessions.values(), key=_created_at)
+
+    def _by_ids(self, session_ids: Sequence[SessionId]) -> list[StoredSession]:
+        wanted = set(session_ids)
+        return [s for s in self._ordered_sessions() if s.id in wanted]
+
+    @staticmethod
+    def _kernel_columns(kernel: KernelInfo) -> dict[str, Any]:
+        return {
+            "kernels.id": kernel.id,
+            "kernels.session_id": UUID(kernel.session.session_id),
+            "kernels.scaling_group": kernel.resource.scaling_group,
+            "kernels.status": kernel.lifecycle.status,
+            "kernels.agent": kernel.resource.agent,
+        }
+
+    @staticmethod
+    def _binding(kernel: KernelInfo) -> KernelBindingData:
+        return KernelBindingData(
+            kernel_id=kernel.id,
+            agent_id=AgentId(kernel.resource.agent) if kernel.resource.agent else None,
+            agent_addr=kernel.resource.agent_addr,
+            scaling_group=kernel.resource.scaling_group or "",
+            image=kernel.image.identifier.canonical if kernel.image.identifier else "",
+            architecture=kernel.image.architecture or "x86_64",
+            status=kernel.lifecycle.status,
+            status_changed=kernel.lifecycle.status_changed.timestamp() if kernel.lifecycle.status_changed else None,
+            cluster_role=kernel.cluster.cluster_role,
+            cluster_idx=kernel.cluster.cluster_idx,
+            local_rank=kernel.cluster.local_rank,
+            cluster_hostname=kernel.cluster.cluster_hostname,
+            uid=kernel.user_permission.uid,
+            main_gid=kernel.user_permission.main_gid,
+            gids=list(kernel.user_permission.gids or []),
+            requested_slots=kernel.resource.requested_slots,
+            resource_opts=dict(kernel.resource.resource_opts or {}),
+            bootstrap_script=kernel.runtime.bootstrap_script,
+            startup_command=kernel.runtime.startup_command,
+            preopen_ports=list(kernel.network.preopen_ports or []),
+            internal_data=kernel.metadata.internal_data,
+            vfolder_mounts=list(kernel.runtime.vfolder_mounts or []),
+        )
+
+    def _images_of(self, sessions: Sequence[SessionDataForPull | SessionDataForStart]) -> dict[str, ImageConfigData]:
+        return {k.image: self.images[k.image] for s in sessions for k in s.kernels if k.image in self.images}
+
+    @staticmethod
+    def _pending_session_data(stored: StoredSession) -> PendingSessionData:
+        info = stored.session.session_info
+        return PendingSessionData(
+            id=info.identity.id,
+            access_key=AccessKey(info.metadata.access_key),
+            requested_slots=info.resource.requested_slots,
+            user_uuid=info.metadata.user_uuid,
+            group_id=info.metadata.group_id,
+            domain_name=info.metadata.domain_name,
+            scaling_group_name=info.resource.scaling_group_name or "",
+            priority=info.identity.priority,
+            is_preemptible=stored.is_preemptible,
+            session_type=info.identity.session_type,
+            cluster_mode=ClusterMode(info.resource.cluster_mode),
+            starts_at=info.lifecycle.starts_at,
+            is_private=info.identity.session_type in SessionTypes.private_types(),
+            designated_agent_ids=stored.designated_agent_ids,
+            kernels=[
+                KernelData(
+                    id=k.id,
+                    image=k.image.identifier.canonical if k.image.identifier else "",
+                    architecture=k.image.architecture or "x86_64",
+                    requested_slots=k.resource.requested_slots,
+                    agent=AgentId(k.resource.agent) if k.resource.agent else None,
+                )
+                for k in stored.kernels
+                if k.lifecycle.status == KernelStatus.PENDING
+            ],
+        )
+
+    def _occupancy(self) -> ResourceOccupancySnapshot:
+        return ResourceOccupancySnapshot(
+            by_keypair={
+                ak: KeypairOccupancy(
+                    occupied_slots=resource_slot_to_quantities(used), session_count=0, sftp_session_count=0
+                )
+                for ak, used in self.occupancy_by_keypair.items()
+            },
+            by_user={u: resource_slot_to_quantities(used) for u, used in self.occupancy_by_user.items()},
+            by_group={g: resource_slot_to_quantities(used) for g, used in self.occupancy_by_project.items()},
+            by_domain={d: resource_slot_to_quantities(used) for d, used in self.occupancy_by_domain.items()},
+            by_agent={
+                a.id: AgentOccupancy(
+                    occupied_slots=resource_slot_to_quantities(a.occupied_slots), container_count=a.container_count
+                )
+                for a in self.agents.values()
+                if a.container_count or a.occupied_slots
+            },
+        )
+
+    def __repr__(self) -> str:
+        return f"FakeSchedulerRepository({len(self.sessions)} sessions, {len(self.agents)} agents)"
+
+
+def _created_at(stored: StoredSession) -> datetime:
+    created = stored.session.session_info.lifecycle.created_at
+    assert created is not None, f"session {stored.id} has no creation time"
+    return created

@@ -1,0 +1,174 @@
+"""Each release's verdicts: where it differs from BEP-1033, kept as data beside its lock.
+
+``releases/<version>/verdicts.yaml`` lists, by feature file and scenario name, only what is not
+"expected to pass" in that release: a BEP expectation that fails there (``expected: fail``, with its
+kind, reason and, for a defect, its risk), a scenario whose input that release never produces
+(``unreachable``), and the ``@as-implemented`` companions that pin that release's actual behaviour
+(``pins: true``). The features state each BEP expectation once, for every release.
+
+Strictness follows the verdicts, per release: a scenario expected to fail that passes fails the run
+(a strict expected failure), and a scenario not expected to fail that fails, fails the run.
+An ``@as-implemented`` companion that a release does not pin is not applicable there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from support.engine.releases import Release
+
+KINDS = ("divergence", "absent-in-code", "defect")
+FIELDS = frozenset({"scenario", "examples", "expected", "kind", "reason", "risk", "unreachable", "pins"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one release does with one scenario (or one Examples block of an outline)."""
+
+    release: str
+    expected_fail: bool = False
+    kind: str | None = None  # one of KINDS when expected_fail
+    reason: str | None = None
+    risk: str | None = None
+    unreachable: str | None = None
+    pins: bool = False
+    unbound: str | None = None  # not yet bound to this release's code: why
+    not_applicable: str | None = None  # the BEP row's behaviour is gone from this release: what replaced it
+
+    @property
+    def absent_in_code(self) -> bool:
+        return self.kind == "absent-in-code"
+
+    @property
+    def defect(self) -> bool:
+        return self.kind == "defect"
+
+
+@dataclass(frozen=True)
+class Entry:
+    feature_file: str  # relative to features/
+    scenario: str
+    examples: int | None  # 1-based Examples block, None for every block
+    verdict: Verdict
+    line: int  # of the entry's "scenario:" in the verdicts file, for problems
+
+    @property
+    def where(self) -> str:
+        return f"releases/{self.verdict.release}/verdicts.yaml (entry near line {self.line})"
+
+
+class Verdicts:
+    def __init__(
+        self, release: str, entries: Iterable[Entry], unbound: dict[str, str], not_applicable: dict[str, str]
+    ):
+        self.release = release
+        self.entries = list(entries)
+        self.unbound = unbound  # feature file (or folder, ending in /) -> why it is not bound yet
+        self.not_applicable = not_applicable  # BEP ID -> what replaced the behaviour its row describes
+        self._by_key = {(e.feature_file, e.scenario, e.examples): e for e in self.entries}
+
+    def entry_for(self, feature_file: str, scenario: str, examples: int | None) -> Entry | None:
+        return self._by_key.get((feature_file, scenario, examples)) or self._by_key.get((feature_file, scenario, None))
+
+    def for_scenario(
+        self, feature_file: str, scenario: str, examples: int | None, bep_ids: Iterable[str] = ()
+    ) -> Verdict:
+        gone = [self.not_applicable[i] for i in bep_ids if i in self.not_applicable]
+        if gone:
+            return Verdict(self.release, not_applicable=gone[0])
+        why = self.unbound_reason(feature_file)
+        if why:
+            return Verdict(self.release, unbound=why)
+        entry = self.entry_for(feature_file, scenario, examples)
+        return entry.verdict if entry else Verdict(self.release)
+
+    def unbound_reason(self, feature_file: str) -> str | None:
+        for prefix, why in self.unbound.items():
+            if feature_file == prefix or (prefix.endswith("/") and feature_file.startswith(prefix)):
+                return why
+        return None
+
+
+def _entries(release: str, raw: dict, lines: dict[tuple[str, str, int | None], int]) -> Iterator[Entry]:
+    for feature_file, items in (raw.get("features") or {}).items():
+        for item in items:
+            unknown = set(item) - FIELDS
+            if unknown:
+                raise ValueError(f"releases/{release}/verdicts.yaml: {feature_file}: unknown fields {sorted(unknown)}")
+            verdict = Verdict(
+                release=release,
+                expected_fail=item.get("expected") == "fail",
+                kind=item.get("kind"),
+                reason=item.get("reason"),
+                risk=item.get("risk"),
+                unreachable=item.get("unreachable"),
+                pins=bool(item.get("pins")),
+            )
+            key = (feature_file, item["scenario"], item.get("examples"))
+            yield Entry(feature_file, item["scenario"], item.get("examples"), verdict, lines.get(key, 0))
+
+
+def _scenario_lines(text: str) -> dict[tuple[str, str, int | None], int]:
+    """Where each entry starts in the file (for problems that point at it)."""
+    found: dict[tuple[str, str, int | None], int] = {}
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, value in root.value:
+        if key.value != "features" or not isinstance(value, yaml.MappingNode):
+            continue
+        for feature, items in value.value:
+            for item in items.value if isinstance(items, yaml.SequenceNode) else []:
+                fields = {k.value: v.value for k, v in item.value if isinstance(v, yaml.ScalarNode)}
+                examples = int(fields["examples"]) if "examples" in fields else None
+                found[(feature.value, fields.get("scenario", ""), examples)] = item.start_mark.line + 1
+    return found
+
+
+@cache
+def load(release: Release) -> Verdicts:
+    path = release.verdicts_file
+    if not path.exists():
+        return Verdicts(release.version, [], {}, {})
+    text = path.read_text()
+    raw = yaml.safe_load(text) or {}
+    if raw.get("release") != release.version:
+        raise ValueError(f"{path}: says release {raw.get('release')!r}, expected {release.version!r}")
+    entries = list(_entries(release.version, raw, _scenario_lines(text)))
+    return Verdicts(
+        release.version, entries, dict(raw.get("unbound") or {}), dict(raw.get("not_applicable") or {})
+    )
+
+
+def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) -> Iterator[tuple[str, str]]:
+    """Problems with a release's verdicts, as (where, message). ``known`` maps each scenario of the
+    features (feature file, name) to its number of Examples blocks and whether it is @as-implemented."""
+    for entry in verdicts.entries:
+        v = entry.verdict
+        key = (entry.feature_file, entry.scenario)
+        if key not in known:
+            yield entry.where, f"{entry.feature_file}: no scenario named {entry.scenario!r}"
+            continue
+        blocks, companion = known[key]
+        if entry.examples is not None and not 1 <= entry.examples <= max(blocks, 0):
+            yield entry.where, f"{entry.scenario!r} has no Examples block {entry.examples}"
+        if v.expected_fail:
+            if v.kind not in KINDS:
+                yield entry.where, f"{entry.scenario!r}: kind must be one of {', '.join(KINDS)}"
+            if not v.reason or len(v.reason) < 10:
+                yield entry.where, f"{entry.scenario!r}: an expected failure says what {verdicts.release} does instead (reason)"
+            if v.kind == "defect" and not v.risk:
+                yield entry.where, f"{entry.scenario!r}: a defect says what can go wrong because of it (risk)"
+            if companion:
+                yield entry.where, f"{entry.scenario!r} is an @as-implemented companion: it pins, it does not fail"
+        elif v.kind or v.reason or v.risk:
+            yield entry.where, f"{entry.scenario!r}: kind, reason and risk qualify an expected failure only"
+        if v.pins and not companion:
+            yield entry.where, f"{entry.scenario!r} pins {verdicts.release} but is not tagged @as-implemented"
+        if v.unreachable is not None and len(v.unreachable) < 10:
+            yield entry.where, f"{entry.scenario!r}: say why production never produces its input (unreachable)"
