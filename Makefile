@@ -21,7 +21,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-VENV := .venv
+# The backend.ai-manager release under test (releases/<version>/: its lock and its verdicts). Each
+# release has a virtualenv of its own, created from its lock on first use and reused afterwards.
+RELEASE ?= 26.3.3
+RELEASES := $(notdir $(wildcard releases/2*))
+LOCK := releases/$(RELEASE)/requirements.lock
+VENV := .venv-$(RELEASE)
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 # uv, pinned with its hashes in tools/uv-requirements.txt, installed into .venv-tools/ (not in git).
@@ -111,11 +116,12 @@ NO_PYTHON := No Python 3.13 found (PYTHON=, python3.13 on PATH, pyenv versions):
 
 # .venv from the hashed lock: uv creates it and installs exactly the lock's pins (every one checked
 # against its hash), from uv's cache when it has them.
-$(STAMP): requirements.lock | $(UV)
+$(STAMP): $(LOCK) | $(UV)
+	@[ -f "$(LOCK)" ] || { echo "No release $(RELEASE) here (supported: $(RELEASES))" >&2; exit 1; }
 	@python="$$($(find_python))" || { [ $$? = 2 ] || echo "$(NO_PYTHON)" >&2; exit 1; }; \
 	  echo "Creating $(VENV) with $$python"; \
 	  rm -rf $(VENV) && $(UV) venv --quiet --no-config --python "$$python" $(VENV)
-	$(UV) pip sync --quiet --no-config --require-hashes --python $(VPY) requirements.lock
+	$(UV) pip sync --quiet --no-config --require-hashes --compile-bytecode --python $(VPY) $(LOCK)
 	@touch $@
 
 # uv itself, installed by the Python found with pip, checked against the pinned hashes.
@@ -132,12 +138,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Regenerate requirements.lock from pyproject.toml (maintainers only; needs network access). The
-# pins already in requirements.lock are kept where pyproject.toml allows them.
+# Regenerate every release's lock from pyproject.toml (the suite's tools) and the release's own pin
+# (maintainers only; needs network access). Pins already in a lock are kept where the inputs allow.
 lock: $(UV)
-	$(UV) pip compile --quiet --no-config pyproject.toml --generate-hashes --python-version 3.13 \
-	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
+	@for release in $(RELEASES); do \
+	  echo "releases/$$release/requirements.lock"; \
+	  $(UV) pip compile --quiet --no-config pyproject.toml releases/$$release/requirements.in --generate-hashes \
+	    --python-version 3.13 --python-platform x86_64-unknown-linux-gnu --no-header \
+	    -o releases/$$release/requirements.lock; \
+	done
 
 clean:
-	rm -rf $(VENV) $(UV_TOOLS) node_modules
+	rm -rf .venv-2* $(UV_TOOLS) node_modules
 	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +

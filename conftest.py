@@ -5,6 +5,8 @@ import gc
 import importlib.machinery
 import sys
 
+from support.engine.releases import UnsupportedRelease
+
 # Compiled modules are kept (in __pycache__/, ignored by git) even where the environment sets
 # PYTHONDONTWRITEBYTECODE, as some shells and containers do: otherwise every run compiles Backend.AI,
 # SQLAlchemy, pytest and the rest from source again, some 10 s of CPU in every run. From here on,
@@ -16,10 +18,15 @@ for _module in list(sys.modules.values()):
     if _spec is not None and _spec.has_location and isinstance(_spec.loader, importlib.machinery.SourceFileLoader):
         compileall.compile_file(_spec.origin, quiet=2)  # a no-op when its compiled file is current
 
+try:
+    from support.binding import PLUGINS
+except UnsupportedRelease as unsupported:  # a version no binding knows: say so, without a traceback
+    raise SystemExit(f"ERROR: {unsupported}") from None
+
 pytest_plugins = [
     "support.engine.bdd",  # the scenario event loop behind async steps
     "support.engine.plugin",  # BEP checks, divergence markers, Allure labels, outcomes
-    "support.bindings.gen_26_3.database.fixtures",  # the PostgreSQL server and a fresh database per scenario
+    *PLUGINS,  # the release's binding: the PostgreSQL server and a fresh database per scenario
     "step_defs.steps.scheduler",
     "step_defs.steps.agents",
     "step_defs.steps.sessions",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.agent.types import AgentStatus
 
+from support.binding import CoordinatorWorld, SchedulerWorld
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 # The agent RPC behind each phrase of "agent ... fails to <action>".
 AGENT_CALLS = {

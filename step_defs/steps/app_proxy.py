@@ -3,10 +3,10 @@ what it is asked to register and unregister, and how it answers."""
 
 from __future__ import annotations
 
+from support.binding import ServingWorld
 from support.engine import swallowed
 from support.engine.bdd import given, then
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
 
 
 @given("the scaling group has no app proxy")

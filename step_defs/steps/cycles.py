@@ -4,8 +4,8 @@ scheduler's coordinator (support.bindings.gen_26_3.coordinator_world) and the de
 
 from __future__ import annotations
 
+from support.binding import CoordinatorWorld
 from support.engine.bdd import given, then, when
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.engine.phrases import phrase
 
 # -- Given -----------------------------------------------------------------------------------------

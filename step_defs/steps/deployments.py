@@ -9,14 +9,11 @@ from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import DeploymentSubStep, RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
+from support.binding import DeploymentPolicyRowFactory, ServingWorld, StateWord, code_state, stable_id
 from support.engine import swallowed
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on
-from support.bindings.gen_26_3.factories.serving_rows import DeploymentPolicyRowFactory
-from support.bindings.gen_26_3.factories.sessions import stable_id
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
-from support.bindings.gen_26_3.vocabulary import StateWord, code_state
 
 # -- Given -----------------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@ store the app proxy reads, and what the scheduler refreshed in it."""
 
 from __future__ import annotations
 
+from support.binding import CoordinatorWorld
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.engine.phrases import phrase
 
 

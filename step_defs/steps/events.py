@@ -6,8 +6,8 @@ from ai.backend.common.events.event_types.model_serving.anycast import EndpointR
 from ai.backend.common.events.event_types.session.broadcast import SchedulingBroadcastEvent
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import CoordinatorWorld
 from support.engine.bdd import then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.engine.phrases import phrase
 
 

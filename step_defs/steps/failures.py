@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import CoordinatorWorld, DatabaseReader, failing_probe
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.probe_handler import failing_probe
 
 # -- Given -----------------------------------------------------------------------------------------
 

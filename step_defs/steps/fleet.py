@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import DatabaseReader, EndToEndWorld
 from support.engine.bdd import given, then, when
-from support.bindings.gen_26_3.database.reads import DatabaseReader
-from support.bindings.gen_26_3.e2e_world import EndToEndWorld
 from support.engine.phrases import phrase
 
 # -- Given: how agents behave ------------------------------------------------------------------------

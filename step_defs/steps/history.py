@@ -7,13 +7,17 @@ from datetime import timedelta
 
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
+from support.binding import (
+    PROBE_ERROR,
+    CoordinatorWorld,
+    DatabaseReader,
+    FailingProbeHandler,
+    HistoryEntry,
+    SchedulingHistoryRowFactory,
+)
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader, HistoryEntry
 from support.engine.evidence import worked_on
-from support.bindings.gen_26_3.factories.rows import SchedulingHistoryRowFactory
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler
 
 
 async def _history(world: CoordinatorWorld, name: str) -> list[HistoryEntry]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import allure
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import EndToEndWorld, Outcome, run_interleavings
 from support.engine.bdd import run_on_scenario_loop, then, when
-from support.bindings.gen_26_3.e2e_world import EndToEndWorld
-from support.bindings.gen_26_3.invariants import Outcome, run_interleavings
 from support.engine.phrases import phrase
 
 STEPS_PER_INTERLEAVING = 12

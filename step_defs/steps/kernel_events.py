@@ -15,9 +15,8 @@ from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEve
 from ai.backend.common.types import AgentId, ResourceSlot
 from ai.backend.manager.data.kernel.types import KernelStatus
 
+from support.binding import CoordinatorWorld, DatabaseReader
 from support.engine.bdd import then, when
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader
 from support.engine.evidence import worked_on
 from support.engine.phrases import phrase
 

@@ -8,11 +8,10 @@ from ai.backend.common.clients.valkey_client.valkey_schedule import HealthCheckS
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import SchedulerWorld, assert_reported, kernel_destination
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on
-from support.bindings.gen_26_3.outcomes import assert_reported, kernel_destination
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 # -- Given -----------------------------------------------------------------------------------------
 

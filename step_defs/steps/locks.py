@@ -13,10 +13,9 @@ from datetime import timedelta
 import pytest_asyncio
 from ai.backend.manager.defs import LockID
 
+from support.binding import CoordinatorWorld, LockEvent
 from support.engine import swallowed
 from support.engine.bdd import given, then, when
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.locks import LockEvent
 from support.engine.phrases import phrase
 
 

@@ -11,11 +11,10 @@ import logging
 
 import pytest
 
+from support.binding import CoordinatorWorld, ServingWorld
 from support.engine import swallowed
 from support.engine.bdd import then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
 
 COORDINATOR_LOGGER = "ai.backend.manager.sokovan.scheduler.coordinator"
 DEPLOYMENT_COORDINATOR_LOGGER = "ai.backend.manager.sokovan.deployment.coordinator"

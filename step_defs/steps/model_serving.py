@@ -6,10 +6,9 @@ from __future__ import annotations
 from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import ServingEndToEndWorld, code_state, deployment_state
 from support.engine.bdd import given, then, when
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_e2e_world import ServingEndToEndWorld
-from support.bindings.gen_26_3.vocabulary import code_state, deployment_state
 
 READY = code_state(deployment_state("READY"))
 CONVERGE_LIMIT = 300  # ticks: ten minutes of the system's time

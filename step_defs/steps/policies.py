@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from ai.backend.common.types import ResourceSlot
 
+from support.binding import (
+    CoordinatorWorld,
+    KeyPairResourcePolicyRowFactory,
+    KeyPairRowFactory,
+    SchedulerWorld,
+    UserRowFactory,
+    stable_id,
+)
 from support.engine.bdd import given
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.factories import stable_id
-from support.bindings.gen_26_3.factories.rows import KeyPairResourcePolicyRowFactory, KeyPairRowFactory, UserRowFactory
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 # A second keypair of the default user, and its own resource policy (as unlimited as the default).
 OTHER_ACCESS_KEY = "AKIAIOSFODNN7OTHERKP"

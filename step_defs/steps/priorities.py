@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from support.binding import CoordinatorWorld, DatabaseReader, SchedulerWorld
 from support.engine.bdd import then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 
 @then(phrase('the priority of session "{name:Name}" is to be lowered by {amount:d}, to no less than {floor:d}'))

@@ -6,9 +6,8 @@ import sqlalchemy as sa
 from ai.backend.common.types import ResourceSlot
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
 
+from support.binding import CoordinatorWorld, DatabaseReader
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader
 from support.engine.phrases import phrase
 
 

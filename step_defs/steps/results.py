@@ -5,11 +5,10 @@ from __future__ import annotations
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.sokovan.scheduler.results import SessionExecutionResult
 
+from support.binding import SchedulerWorld, assert_reported, find, session_destination, summary
 from support.engine.bdd import then
 from support.engine.evidence import worked_on
-from support.bindings.gen_26_3.outcomes import assert_reported, find, session_destination, summary
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 
 def assert_session_reported(world: SchedulerWorld, name: str, bucket: str, reason: str | None = None):

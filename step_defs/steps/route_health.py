@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from support.binding import ServingWorld
 from support.engine.bdd import given, then
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
 
 
 @given(phrase('the app proxy reports route "{route:Name}" ready'))

@@ -13,11 +13,10 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficSt
 from ai.backend.manager.data.session.types import SchedulingResult
 from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
 
+from support.binding import ServingWorld, StateWord, code_state
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
-from support.bindings.gen_26_3.vocabulary import StateWord, code_state
 
 ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
 

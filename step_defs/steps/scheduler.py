@@ -14,13 +14,16 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 
+from support.binding import (
+    CoordinatorWorld,
+    EndToEndWorld,
+    SchedulerWorld,
+    ServingEndToEndWorld,
+    ServingWorld,
+    client_pool_for_the_run,
+)
 from support.engine.bdd import given, when
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.e2e_world import EndToEndWorld
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
-from support.bindings.gen_26_3.serving_e2e_world import ServingEndToEndWorld
-from support.bindings.gen_26_3.serving_world import ServingWorld, client_pool_for_the_run
 
 
 def _fail_on_refusals(scheduler: SchedulerWorld | CoordinatorWorld | ServingWorld) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from support.binding import SchedulerWorld, find
 from support.engine.bdd import then
-from support.bindings.gen_26_3.outcomes import find
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 
 def _placement(world: SchedulerWorld, name: str) -> dict:

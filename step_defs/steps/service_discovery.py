@@ -3,9 +3,9 @@ registered there, what an earlier sync left there, and whether it answers."""
 
 from __future__ import annotations
 
+from support.binding import ServingWorld
 from support.engine.bdd import given, then
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
 
 # -- Given -----------------------------------------------------------------------------------------
 

@@ -8,12 +8,10 @@ from decimal import Decimal
 from ai.backend.common.types import SessionTypes, VFolderUsageMode
 from ai.backend.manager.data.kernel.types import KernelStatus
 
+from support.binding import AgentRowFactory, ServingWorld, agent_rows, slots
 from support.engine import swallowed
 from support.engine.bdd import given, then
-from support.bindings.gen_26_3.factories.rows import AgentRowFactory, agent_rows
-from support.bindings.gen_26_3.factories.sessions import slots
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.serving_world import ServingWorld
 
 # -- Given -----------------------------------------------------------------------------------------
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from ai.backend.common.types import SessionResult
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import CoordinatorWorld, DatabaseReader
 from support.engine.bdd import then
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
-from support.bindings.gen_26_3.database.reads import DatabaseReader
 from support.engine.evidence import worked_on
 from support.engine.phrases import phrase
 

@@ -7,10 +7,9 @@ from datetime import timedelta
 from ai.backend.common.types import ClusterMode, ResourceSlot, SessionTypes
 from ai.backend.manager.data.session.types import SessionStatus
 
+from support.binding import SchedulerWorld, stable_id
 from support.engine.bdd import given
-from support.bindings.gen_26_3.factories import stable_id
 from support.engine.phrases import phrase
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 
 # -- Given: a session ------------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ai.backend.common.types import ClusterMode, ResourceSlot
 
+from support.binding import EndToEndWorld
 from support.engine.bdd import given, when
-from support.bindings.gen_26_3.e2e_world import EndToEndWorld
 from support.engine.phrases import phrase
 
 

@@ -3,7 +3,7 @@
     python -m support.engine.break_check            each handler in turn (make break-check)
     python -m support.engine.break_check --all      every handler at once, listing what still passes
 
-For each handler that some scenario's When step runs (support.bindings.gen_26_3.breakage), the scenarios naming it
+For each handler that some scenario's When step runs (the binding's breakage plugin), the scenarios naming it
 run again with that handler raising at entry. A scenario that still passes did not depend on the
 handler's work: its Then steps would also hold had the handler never run. Each such scenario is
 listed unless ``support/engine/break_check_allowed.yaml`` names it with the reason it may pass; the
@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from support.engine import releases
+
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = ROOT / "support" / "break_check_allowed.yaml"
 # A handler the suite itself provides, not Backend.AI's: breaking it proves nothing about the product.
@@ -30,7 +32,17 @@ NOT_PRODUCT = {"failing-probe"}
 
 
 def _pytest(*args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "support.bindings.gen_26_3.breakage", "-p", "no:randomly", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        f"{releases.current().binding_module}.breakage",
+        "-p",
+        "no:randomly",
+        *args,
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 

@@ -36,8 +36,7 @@ from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 from pytest_bdd import parsers
 
-from support.bindings.gen_26_3.factories import GiB
-from support.bindings.gen_26_3.vocabulary import StateWord, deployment_state, route_state
+from support.binding import GiB, StateWord, deployment_state, route_state
 
 
 def _typed(pattern: str):

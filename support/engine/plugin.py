@@ -28,8 +28,7 @@ from pytest_bdd.feature import get_features
 from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
 from pytest_bdd.steps import step_function_context_registry
 
-from support.engine import swallowed
-from support.engine import releases, verdicts
+from support.engine import releases, swallowed, verdicts
 from support.engine.catalogue import load_catalogue
 from support.engine.spec_rules import (
     KNOWN_TAGS,

@@ -28,8 +28,12 @@ class Release:
         return RELEASES_DIR / self.version
 
     @property
-    def verdicts_file(self) -> Path:
-        return self.folder / "verdicts.yaml"
+    def verdicts_dir(self) -> Path:
+        return self.folder / "verdicts"
+
+    @property
+    def lock(self) -> Path:
+        return self.folder / "requirements.lock"
 
     @property
     def binding_module(self) -> str:

@@ -265,7 +265,9 @@ def check_specs(specs: list[ScenarioSpec], catalogue: Catalogue) -> list[Problem
                 )
             )
         elif not entry.pending and entry.id not in by_id and not _drafting():
-            problems.append(Problem("support/engine/catalogue/bep-1033.yaml", f"{entry.id} ({entry.title}) has no scenario"))
+            problems.append(
+                Problem("support/engine/catalogue/bep-1033.yaml", f"{entry.id} ({entry.title}) has no scenario")
+            )
     return problems
 
 
@@ -297,7 +299,7 @@ def _check_one(spec: ScenarioSpec, catalogue: Catalogue) -> Iterator[Problem]:
         )
     for tag in sorted(spec.tags - KNOWN_TAGS):
         if tag in VERDICT_TAGS:
-            yield Problem(where, f"@{tag} is a release's verdict: state it in releases/<release>/verdicts.yaml")
+            yield Problem(where, f"@{tag} is a release's verdict: state it in releases/<release>/verdicts/")
         elif not ID_PATTERN.match(tag):
             yield Problem(where, f"unknown tag @{tag}")
 

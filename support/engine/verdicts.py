@@ -1,6 +1,6 @@
 """Each release's verdicts: where it differs from BEP-1033, kept as data beside its lock.
 
-``releases/<version>/verdicts.yaml`` lists, by feature file and scenario name, only what is not
+``releases/<version>/verdicts/*.yaml`` list, by feature file and scenario name, only what is not
 "expected to pass" in that release: a BEP expectation that fails there (``expected: fail``, with its
 kind, reason and, for a defect, its risk), a scenario whose input that release never produces
 (``unreachable``), and the ``@as-implemented`` companions that pin that release's actual behaviour
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import yaml
 
@@ -55,17 +54,11 @@ class Entry:
     scenario: str
     examples: int | None  # 1-based Examples block, None for every block
     verdict: Verdict
-    line: int  # of the entry's "scenario:" in the verdicts file, for problems
-
-    @property
-    def where(self) -> str:
-        return f"releases/{self.verdict.release}/verdicts.yaml (entry near line {self.line})"
+    where: str  # file:line of the entry, for problems
 
 
 class Verdicts:
-    def __init__(
-        self, release: str, entries: Iterable[Entry], unbound: dict[str, str], not_applicable: dict[str, str]
-    ):
+    def __init__(self, release: str, entries: Iterable[Entry], unbound: dict[str, str], not_applicable: dict[str, str]):
         self.release = release
         self.entries = list(entries)
         self.unbound = unbound  # feature file (or folder, ending in /) -> why it is not bound yet
@@ -94,12 +87,14 @@ class Verdicts:
         return None
 
 
-def _entries(release: str, raw: dict, lines: dict[tuple[str, str, int | None], int]) -> Iterator[Entry]:
+def _entries(
+    release: str, raw: dict, lines: dict[tuple[str, str, int | None], int], where: str
+) -> Iterator[Entry]:
     for feature_file, items in (raw.get("features") or {}).items():
         for item in items:
             unknown = set(item) - FIELDS
             if unknown:
-                raise ValueError(f"releases/{release}/verdicts.yaml: {feature_file}: unknown fields {sorted(unknown)}")
+                raise ValueError(f"{where}: {feature_file}: unknown fields {sorted(unknown)}")
             verdict = Verdict(
                 release=release,
                 expected_fail=item.get("expected") == "fail",
@@ -110,7 +105,7 @@ def _entries(release: str, raw: dict, lines: dict[tuple[str, str, int | None], i
                 pins=bool(item.get("pins")),
             )
             key = (feature_file, item["scenario"], item.get("examples"))
-            yield Entry(feature_file, item["scenario"], item.get("examples"), verdict, lines.get(key, 0))
+            yield Entry(feature_file, item["scenario"], item.get("examples"), verdict, f"{where}:{lines.get(key, 0)}")
 
 
 def _scenario_lines(text: str) -> dict[tuple[str, str, int | None], int]:
@@ -132,17 +127,20 @@ def _scenario_lines(text: str) -> dict[tuple[str, str, int | None], int]:
 
 @cache
 def load(release: Release) -> Verdicts:
-    path = release.verdicts_file
-    if not path.exists():
-        return Verdicts(release.version, [], {}, {})
-    text = path.read_text()
-    raw = yaml.safe_load(text) or {}
-    if raw.get("release") != release.version:
-        raise ValueError(f"{path}: says release {raw.get('release')!r}, expected {release.version!r}")
-    entries = list(_entries(release.version, raw, _scenario_lines(text)))
-    return Verdicts(
-        release.version, entries, dict(raw.get("unbound") or {}), dict(raw.get("not_applicable") or {})
-    )
+    """The release's verdicts: every file of ``releases/<version>/verdicts/``, merged."""
+    entries: list[Entry] = []
+    unbound: dict[str, str] = {}
+    not_applicable: dict[str, str] = {}
+    for path in sorted(release.verdicts_dir.glob("*.yaml")):
+        text = path.read_text()
+        raw = yaml.safe_load(text) or {}
+        if raw.get("release") != release.version:
+            raise ValueError(f"{path}: says release {raw.get('release')!r}, expected {release.version!r}")
+        where = str(path.relative_to(release.folder.parent.parent))
+        entries.extend(_entries(release.version, raw, _scenario_lines(text), where))
+        unbound.update(raw.get("unbound") or {})
+        not_applicable.update(raw.get("not_applicable") or {})
+    return Verdicts(release.version, entries, unbound, not_applicable)
 
 
 def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) -> Iterator[tuple[str, str]]:
@@ -161,7 +159,10 @@ def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) ->
             if v.kind not in KINDS:
                 yield entry.where, f"{entry.scenario!r}: kind must be one of {', '.join(KINDS)}"
             if not v.reason or len(v.reason) < 10:
-                yield entry.where, f"{entry.scenario!r}: an expected failure says what {verdicts.release} does instead (reason)"
+                yield (
+                    entry.where,
+                    f"{entry.scenario!r}: an expected failure says what {verdicts.release} does instead (reason)",
+                )
             if v.kind == "defect" and not v.risk:
                 yield entry.where, f"{entry.scenario!r}: a defect says what can go wrong because of it (risk)"
             if companion:

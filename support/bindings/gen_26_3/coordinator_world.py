@@ -61,11 +61,17 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
     SchedulingControllerArgs,
 )
 
-from support.engine import swallowed
+from support.bindings.common.fakes.strict import RefusesCalls
+from support.bindings.common.selections import SchedulerSelections, Selection, handled
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.database.locks import WatchedAdvisoryLocks
 from support.bindings.gen_26_3.database.writes import write_rows
-from support.bindings.gen_26_3.factories import DEFAULT_IMAGE, DEFAULT_SCALING_GROUP, SessionWithKernelsFactory, stable_id
+from support.bindings.gen_26_3.factories import (
+    DEFAULT_IMAGE,
+    DEFAULT_SCALING_GROUP,
+    SessionWithKernelsFactory,
+    stable_id,
+)
 from support.bindings.gen_26_3.factories.rows import (
     AgentRowFactory,
     ResourceAllocationRowFactory,
@@ -85,11 +91,10 @@ from support.bindings.gen_26_3.fakes import (
     Unused,
 )
 from support.bindings.gen_26_3.fakes.deployments import FakeDeploymentRepository
-from support.bindings.common.fakes.strict import RefusesCalls
 from support.bindings.gen_26_3.fakes.valkey_stat import FakeValkeyStat
 from support.bindings.gen_26_3.scheduler_world import Handler, HandlerRun, Names
-from support.bindings.common.selections import SchedulerSelections, Selection, handled
 from support.bindings.gen_26_3.wiring import Boundaries, coordinator_handlers, scheduler_components
+from support.engine import swallowed
 
 # Observers name themselves in class style; scenarios say what they observe.
 OBSERVER_NAMES = {"FairShareObserver": "fair-share observation"}

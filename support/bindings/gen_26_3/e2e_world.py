@@ -33,14 +33,14 @@ from ai.backend.manager.repositories.resource_usage_history import ResourceUsage
 from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
-from support.engine import swallowed
+from support.bindings.common.fakes.valkey_store import InMemoryValkey
+from support.bindings.common.selections import handled
 from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.database.reads import DatabaseReader
-from support.bindings.common.fakes.valkey_store import InMemoryValkey
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
 from support.bindings.gen_26_3.fleet import Report, SimulatedFleet
-from support.bindings.common.selections import handled
+from support.engine import swallowed
 
 TICK = timedelta(seconds=2)  # the short timers' interval
 CREATION_GAP = timedelta(seconds=1)

@@ -34,8 +34,8 @@ from ai.backend.common.events.event_types.kernel.anycast import (
 from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
 from ai.backend.common.types import AgentId, KernelId, SessionId
 
-from support.engine import swallowed
 from support.bindings.gen_26_3.fakes.agents import FakeAgent, FakeAgentPool
+from support.engine import swallowed
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.handlers.kernel import KernelLifecycleHandler
 
-from support.bindings.gen_26_3.scheduler_world import HandlerRun, Names
 from support.bindings.common.selections import Took, ids_of
+from support.bindings.gen_26_3.scheduler_world import HandlerRun, Names
 
 SESSION_BUCKETS = {"successes": "a success", "failures": "a failure", "skipped": "skipped"}
 KERNEL_BUCKETS = {"successes": "alive (a success)", "failures": "a failure"}

@@ -38,6 +38,8 @@ from ai.backend.manager.sokovan.scheduler.recorder import SessionRecorderContext
 from ai.backend.manager.sokovan.scheduler.results import KernelExecutionResult, SessionExecutionResult
 from ai.backend.manager.sokovan.scheduler.scheduler import SchedulerComponents
 
+from support.bindings.common.fakes.strict import RefusesCalls
+from support.bindings.common.selections import Selection, handled, ids_of
 from support.bindings.gen_26_3.factories import (
     DEFAULT_IMAGE,
     DEFAULT_SCALING_GROUP,
@@ -61,8 +63,6 @@ from support.bindings.gen_26_3.fakes import (
     StoredSession,
     Unused,
 )
-from support.bindings.common.fakes.strict import RefusesCalls
-from support.bindings.common.selections import Selection, handled, ids_of
 from support.bindings.gen_26_3.wiring import Boundaries, coordinator_handlers, scheduler_components
 
 Handler = SessionLifecycleHandler | KernelLifecycleHandler

@@ -36,10 +36,10 @@ from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
 
-from support.engine import swallowed
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.e2e_world import EndToEndWorld
 from support.bindings.gen_26_3.serving_world import ServingWorld
+from support.engine import swallowed
 
 
 class ServingEndToEndWorld(EndToEndWorld):

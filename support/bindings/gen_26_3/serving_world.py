@@ -70,7 +70,9 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
     SchedulingControllerArgs,
 )
 
-from support.engine import swallowed
+from support.bindings.common.fakes.app_proxy import AppProxyServer
+from support.bindings.common.fakes.valkey_store import InMemoryValkey
+from support.bindings.common.selections import DeploymentSelections, Selection, Took, handled
 from support.bindings.gen_26_3.coordinator_world import SchedulerRepositoryOnScenarioClock
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.database.locks import WatchedAdvisoryLocks
@@ -84,15 +86,19 @@ from support.bindings.gen_26_3.factories.serving_rows import (
     ModelFolderRowFactory,
     RoutingRowFactory,
 )
-from support.bindings.gen_26_3.fakes import FakeClock, FakeNetworkPlugins, RecordingEventProducer, StaticConfigProvider, Unused
-from support.bindings.common.fakes.app_proxy import AppProxyServer
+from support.bindings.gen_26_3.fakes import (
+    FakeClock,
+    FakeNetworkPlugins,
+    RecordingEventProducer,
+    StaticConfigProvider,
+    Unused,
+)
 from support.bindings.gen_26_3.fakes.service_discovery import RecordingServiceDiscovery
 from support.bindings.gen_26_3.fakes.storage_proxy import StorageProxyServer
 from support.bindings.gen_26_3.fakes.valkey_stat import FakeValkeyStat
-from support.bindings.common.fakes.valkey_store import InMemoryValkey
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
 from support.bindings.gen_26_3.scheduler_world import Names
-from support.bindings.common.selections import DeploymentSelections, Selection, Took, handled
+from support.engine import swallowed
 
 
 class InstalledHookPlugins(HookPluginContext):

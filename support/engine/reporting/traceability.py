@@ -13,9 +13,17 @@ from collections import Counter, defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
+from support.binding import explicit_bindings
 from support.engine.catalogue import load_catalogue
-from support.engine.reporting.statuses import MARK, NOT_RUN, STATUSES, in_file_order, load_records, records_by_id, status_of
-from support.bindings.gen_26_3.vocabulary import explicit_bindings
+from support.engine.reporting.statuses import (
+    MARK,
+    NOT_RUN,
+    STATUSES,
+    in_file_order,
+    load_records,
+    records_by_id,
+    status_of,
+)
 
 
 def _cell(text: str) -> str:

@@ -29,8 +29,9 @@ import pytest_asyncio
 from ai.backend.manager.config.unified import DatabaseConfig
 from ai.backend.manager.models.utils import ExtendedAsyncSAEngine, connect_database
 
-from .schema import create_template, delete_script, drop, truncate_statement
 from support.bindings.common.database_server import DatabaseUnavailable, PostgresServer, server_version
+
+from .schema import create_template, delete_script, drop, truncate_statement
 
 
 @dataclass

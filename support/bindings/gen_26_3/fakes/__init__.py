@@ -1,11 +1,14 @@
 """Doubles for what crosses a process boundary; one boundary per module."""
 
-from .agents import AgentRequest, FakeAgent, FakeAgentPool
 from support.bindings.common.fakes.clock import EPOCH, FakeClock
+from support.bindings.common.fakes.network import FakeNetworkPlugins
+from support.bindings.common.fakes.strict import NotInDouble, StrictDouble
+from support.bindings.common.fakes.unused import Unused
+
+from .agents import AgentRequest, FakeAgent, FakeAgentPool
 from .config import StaticConfigProvider, default_manager_config
 from .events import PublishedEvent, RecordingEventProducer
 from .locks import InMemoryLockFactory, LockUse
-from support.bindings.common.fakes.network import FakeNetworkPlugins
 from .scheduler_repository import (
     FakeSchedulerRepository,
     PriorityRequest,
@@ -13,8 +16,6 @@ from .scheduler_repository import (
     StoredSession,
     StoredUser,
 )
-from support.bindings.common.fakes.strict import NotInDouble, StrictDouble
-from support.bindings.common.fakes.unused import Unused
 from .valkey_schedule import FakeValkeySchedule
 
 __all__ = [

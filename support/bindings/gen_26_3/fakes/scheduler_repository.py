@@ -67,8 +67,9 @@ from ai.backend.manager.sokovan.data import (
 
 from support.bindings.common.fakes.clock import FakeClock
 from support.bindings.common.fakes.conditions import matches
-from .config import KNOWN_SLOT_TYPES
 from support.bindings.common.fakes.strict import StrictDouble
+
+from .config import KNOWN_SLOT_TYPES
 
 
 @dataclass
