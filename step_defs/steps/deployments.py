@@ -6,10 +6,11 @@ from __future__ import annotations
 from ai.backend.common.data.endpoint.types import EndpointLifecycle
 from ai.backend.common.events.event_types.notification import NotificationTriggeredEvent
 from ai.backend.common.types import RuntimeVariant
-from ai.backend.manager.data.deployment.types import DeploymentSubStep, RouteStatus, RouteTrafficStatus
+from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.binding import DeploymentPolicyRowFactory, ServingWorld, StateWord, code_state, stable_id
+from support.bindings.common.moved import DeploymentSubStep
 from support.engine import swallowed
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on

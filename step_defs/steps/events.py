@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ai.backend.common.events.event_types.model_serving.anycast import EndpointRouteListUpdatedEvent
 from ai.backend.common.events.event_types.session.broadcast import SchedulingBroadcastEvent
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.binding import CoordinatorWorld
+from support.bindings.common.moved import EndpointRouteListUpdatedEvent
 from support.engine.bdd import then
 from support.engine.phrases import phrase
 

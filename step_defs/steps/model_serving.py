@@ -10,7 +10,6 @@ from support.binding import ServingEndToEndWorld, code_state, deployment_state
 from support.engine.bdd import given, then, when
 from support.engine.phrases import phrase
 
-READY = code_state(deployment_state("READY"))
 CONVERGE_LIMIT = 300  # ticks: ten minutes of the system's time
 
 
@@ -56,7 +55,9 @@ async def runs_until_serving(world: ServingEndToEndWorld, name: str, count: int)
     async def done() -> bool:
         routes, statuses = await _serving(world, name)
         deployment = await world.serving.read.deployment(world.deployment_id(name))
-        return deployment["lifecycle_stage"] == READY and _converged(routes, statuses, count)
+        return deployment["lifecycle_stage"] == code_state(deployment_state("READY")) and _converged(
+            routes, statuses, count
+        )
 
     try:
         await world.run_until(done, limit=CONVERGE_LIMIT)

@@ -13,12 +13,10 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficSt
 from ai.backend.manager.data.session.types import SchedulingResult
 from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
 
-from support.binding import ServingWorld, StateWord, code_state
+from support.binding import ServingWorld, StateWord, active_route_statuses, code_state
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on
 from support.engine.phrases import phrase
-
-ACTIVE = {RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED}
 
 # -- Given -----------------------------------------------------------------------------------------
 
@@ -159,7 +157,7 @@ async def traffic_ratio_kept(world: ServingWorld, route: str, ratio: float) -> N
 @then(phrase('deployment "{deployment:Name}" has {count:d} active routes'))
 async def active_routes(world: ServingWorld, deployment: str, count: int) -> None:
     routes = await world.read.routes(world.deployment(deployment))
-    active = [r for r in routes if r["status"] in ACTIVE]
+    active = [r for r in routes if r["status"] in active_route_statuses()]
     assert len(active) == count, (
         f"deployment {deployment!r} has routes {[(world.route_name(r['id']), r['status'].name) for r in routes]}"
     )

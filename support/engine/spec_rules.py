@@ -150,7 +150,7 @@ def scenario_specs(feature: Feature, root: Path, verdicts: Verdicts | None = Non
             tags = frozenset(base_tags | extra)
             ids = tuple(sorted(t for t in tags if ID_PATTERN.match(t)))
             block = None if index is None or len(blocks) == 1 else index + 1
-            verdict = verdicts.for_scenario(in_features, template.name, block, ids) if verdicts else Verdict("")
+            verdict = verdicts.for_scenario(in_features, template.name, block, tags) if verdicts else Verdict("")
             yield ScenarioSpec(
                 feature_file=rel,
                 feature_name=feature.name,

@@ -68,28 +68,29 @@ class Verdicts:
     def entry_for(self, feature_file: str, scenario: str, examples: int | None) -> Entry | None:
         return self._by_key.get((feature_file, scenario, examples)) or self._by_key.get((feature_file, scenario, None))
 
-    def for_scenario(
-        self, feature_file: str, scenario: str, examples: int | None, bep_ids: Iterable[str] = ()
-    ) -> Verdict:
-        gone = [self.not_applicable[i] for i in bep_ids if i in self.not_applicable]
+    def for_scenario(self, feature_file: str, scenario: str, examples: int | None, tags: Iterable[str] = ()) -> Verdict:
+        tags = set(tags)
+        gone = [self.not_applicable[t] for t in sorted(tags) if t in self.not_applicable]
         if gone:
             return Verdict(self.release, not_applicable=gone[0])
-        why = self.unbound_reason(feature_file)
+        why = self.unbound_reason(feature_file, tags)
         if why:
             return Verdict(self.release, unbound=why)
         entry = self.entry_for(feature_file, scenario, examples)
         return entry.verdict if entry else Verdict(self.release)
 
-    def unbound_reason(self, feature_file: str) -> str | None:
-        for prefix, why in self.unbound.items():
-            if feature_file == prefix or (prefix.endswith("/") and feature_file.startswith(prefix)):
+    def unbound_reason(self, feature_file: str, tags: set[str]) -> str | None:
+        """Keys name a feature file, a folder (ending in /) or a tag (starting with @)."""
+        for key, why in self.unbound.items():
+            if key.startswith("@"):
+                if key[1:] in tags:
+                    return why
+            elif feature_file == key or (key.endswith("/") and feature_file.startswith(key)):
                 return why
         return None
 
 
-def _entries(
-    release: str, raw: dict, lines: dict[tuple[str, str, int | None], int], where: str
-) -> Iterator[Entry]:
+def _entries(release: str, raw: dict, lines: dict[tuple[str, str, int | None], int], where: str) -> Iterator[Entry]:
     for feature_file, items in (raw.get("features") or {}).items():
         for item in items:
             unknown = set(item) - FIELDS

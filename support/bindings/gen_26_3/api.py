@@ -25,7 +25,14 @@ from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHan
 from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
 from support.bindings.gen_26_3.serving_e2e_world import ServingEndToEndWorld
 from support.bindings.gen_26_3.serving_world import ServingWorld, client_pool_for_the_run
-from support.bindings.gen_26_3.vocabulary import StateWord, code_state, deployment_state, explicit_bindings, route_state
+from support.bindings.gen_26_3.vocabulary import (
+    StateWord,
+    active_route_statuses,
+    code_state,
+    deployment_state,
+    explicit_bindings,
+    route_state,
+)
 
 # The binding's pytest plugins (conftest.py loads them): a fresh PostgreSQL database per scenario.
 PLUGINS = ("support.bindings.gen_26_3.database.fixtures",)
@@ -51,6 +58,7 @@ __all__ = [
     "ServingWorld",
     "StateWord",
     "UserRowFactory",
+    "active_route_statuses",
     "agent_rows",
     "assert_reported",
     "client_pool_for_the_run",

@@ -50,7 +50,6 @@ from ai.backend.manager.models.scaling_group import ScalingGroupOpts, ScalingGro
 from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.models.user import UserRow
 from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
-from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import PromotionSpec, SessionWithKernels
 from ai.backend.manager.sokovan.scheduler.coordinator import ScheduleCoordinator
 from ai.backend.manager.sokovan.scheduler.factory import CoordinatorHandlers
@@ -62,6 +61,7 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 )
 
 from support.bindings.common.fakes.strict import RefusesCalls
+from support.bindings.common.moved import ScheduleType
 from support.bindings.common.selections import SchedulerSelections, Selection, handled
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.database.locks import WatchedAdvisoryLocks

@@ -30,10 +30,10 @@ from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.agent import agents as agents_table
 from ai.backend.manager.repositories.fair_share import FairShareRepository
 from ai.backend.manager.repositories.resource_usage_history import ResourceUsageHistoryRepository
-from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
 
 from support.bindings.common.fakes.valkey_store import InMemoryValkey
+from support.bindings.common.moved import ScheduleType
 from support.bindings.common.selections import handled
 from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase

@@ -29,7 +29,6 @@ from ai.backend.common.types import AccessKey, AgentId, KernelId, ResourceSlot, 
 from ai.backend.manager.data.kernel.types import KernelInfo, KernelStatus
 from ai.backend.manager.repositories.base import BatchQuerier, NoPagination
 from ai.backend.manager.repositories.scheduler.options import KernelConditions
-from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.data import SessionWithKernels
 from ai.backend.manager.sokovan.scheduler.factory import CoordinatorHandlers
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
@@ -39,6 +38,7 @@ from ai.backend.manager.sokovan.scheduler.results import KernelExecutionResult, 
 from ai.backend.manager.sokovan.scheduler.scheduler import SchedulerComponents
 
 from support.bindings.common.fakes.strict import RefusesCalls
+from support.bindings.common.moved import ScheduleType
 from support.bindings.common.selections import Selection, handled, ids_of
 from support.bindings.gen_26_3.factories import (
     DEFAULT_IMAGE,

@@ -52,7 +52,6 @@ from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.scaling_group import ScalingGroupOpts
 from ai.backend.manager.repositories.deployment import DeploymentRepository
-from ai.backend.manager.scheduler.types import ScheduleType
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
 from ai.backend.manager.sokovan.deployment.deployment_controller import (
     DeploymentController,
@@ -72,6 +71,7 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 
 from support.bindings.common.fakes.app_proxy import AppProxyServer
 from support.bindings.common.fakes.valkey_store import InMemoryValkey
+from support.bindings.common.moved import ScheduleType
 from support.bindings.common.selections import DeploymentSelections, Selection, Took, handled
 from support.bindings.gen_26_3.coordinator_world import SchedulerRepositoryOnScenarioClock
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase

@@ -113,6 +113,11 @@ def code_state[S: Enum](word: StateWord[S]) -> S:
     return word.code
 
 
+def active_route_statuses() -> frozenset[RouteStatus]:
+    """The route states that count as a replica of their deployment (every state before termination)."""
+    return frozenset({RouteStatus.PROVISIONING, RouteStatus.HEALTHY, RouteStatus.UNHEALTHY, RouteStatus.DEGRADED})
+
+
 def explicit_bindings() -> list[StateWord[Any]]:
     """The rows a reader needs: BEP words that are not simply the code's own names."""
     return [w for table in TABLES.values() for w in table.values() if w.code is None or w.code.name != w.word]

@@ -1,0 +1,78 @@
+"""What the step libraries use of the 26.4 binding (backend.ai-manager 26.4.16).
+
+The scheduler side is the 26.3 binding's: 26.4.16 keeps 26.3.3's scheduler data layer. The serving
+side is this package's own (support.bindings.gen_26_4.serving).
+"""
+
+from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_3.database.locks import LockEvent
+from support.bindings.gen_26_3.database.reads import DatabaseReader, HistoryEntry
+from support.bindings.gen_26_3.e2e_world import EndToEndWorld
+from support.bindings.gen_26_3.factories import GiB, stable_id
+from support.bindings.gen_26_3.factories.rows import (
+    AgentRowFactory,
+    KeyPairResourcePolicyRowFactory,
+    KeyPairRowFactory,
+    SchedulingHistoryRowFactory,
+    UserRowFactory,
+    agent_rows,
+)
+from support.bindings.gen_26_3.factories.sessions import slots
+from support.bindings.gen_26_3.invariants import Outcome, run_interleavings
+from support.bindings.gen_26_3.outcomes import assert_reported, find, kernel_destination, session_destination, summary
+from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler, failing_probe
+from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
+from support.bindings.gen_26_4.serving import (
+    DeploymentPolicyRowFactory,
+    ServingEndToEndWorld,
+    ServingWorld,
+    StateWord,
+    active_route_statuses,
+    client_pool_for_the_run,
+    code_state,
+    deployment_state,
+    explicit_bindings,
+    route_state,
+)
+
+# The binding's pytest plugins (conftest.py loads them): a fresh PostgreSQL database per scenario.
+PLUGINS = ("support.bindings.gen_26_3.database.fixtures",)
+
+__all__ = [
+    "PLUGINS",
+    "PROBE_ERROR",
+    "AgentRowFactory",
+    "CoordinatorWorld",
+    "DatabaseReader",
+    "DeploymentPolicyRowFactory",
+    "EndToEndWorld",
+    "FailingProbeHandler",
+    "GiB",
+    "HistoryEntry",
+    "KeyPairResourcePolicyRowFactory",
+    "KeyPairRowFactory",
+    "LockEvent",
+    "Outcome",
+    "SchedulerWorld",
+    "SchedulingHistoryRowFactory",
+    "ServingEndToEndWorld",
+    "ServingWorld",
+    "StateWord",
+    "UserRowFactory",
+    "active_route_statuses",
+    "agent_rows",
+    "assert_reported",
+    "client_pool_for_the_run",
+    "code_state",
+    "deployment_state",
+    "explicit_bindings",
+    "failing_probe",
+    "find",
+    "kernel_destination",
+    "route_state",
+    "run_interleavings",
+    "session_destination",
+    "slots",
+    "stable_id",
+    "summary",
+]
