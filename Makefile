@@ -96,10 +96,11 @@ lint: env
 	@$(VPY) -m mypy
 
 # The static site CI publishes: the published pages of reports/, the conformance page as index.html.
-SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md history.jsonl screenshots
+SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md matrix.html matrix.json screenshots
 site:
 	@rm -rf $(REPORTS)/site && mkdir -p $(REPORTS)/site
 	@for f in $(SITE_FILES); do [ ! -e $(REPORTS)/$$f ] || cp -r $(REPORTS)/$$f $(REPORTS)/site/; done
+	@cp $(REPORTS)/history-*.jsonl $(REPORTS)/site/ 2>/dev/null || true
 	@[ ! -e $(REPORTS)/site/conformance.html ] || cp $(REPORTS)/site/conformance.html $(REPORTS)/site/index.html
 	@echo "Site: $(CURDIR)/$(REPORTS)/site"
 

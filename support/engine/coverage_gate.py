@@ -2,8 +2,9 @@
 
     python -m support.engine.coverage_gate reports/coverage.json
 
-The floors live in pyproject.toml under [tool.bep_spec.coverage_floors], keyed by a path (or an
-fnmatch pattern) relative to ai/backend/manager/sokovan/. Exit status 1 when a file is below its
+The floors belong to the release under test: releases/<version>/coverage-floors.toml, keyed by a
+path (or an fnmatch pattern) relative to ai/backend/manager/sokovan/ (each release gates the handler
+files it has). Exit status 1 when a file is below its
 floor or a pattern matches no measured file.
 """
 
@@ -15,11 +16,15 @@ import sys
 import tomllib
 from pathlib import Path
 
+from support.engine import releases
+from support.engine.releases import Release
+
 PACKAGE_DIR = "ai/backend/manager/sokovan/"
 
 
-def load_floors(pyproject: Path = Path("pyproject.toml")) -> dict[str, float]:
-    return tomllib.loads(pyproject.read_text())["tool"]["bep_spec"]["coverage_floors"]
+def load_floors(release: Release | None = None) -> dict[str, float]:
+    path = (release or releases.current()).folder / "coverage-floors.toml"
+    return tomllib.loads(path.read_text())["floors"] if path.exists() else {}
 
 
 def measured(report: dict) -> dict[str, dict]:

@@ -314,6 +314,8 @@ def _label_release(spec: ScenarioSpec) -> None:
     allure.dynamic.label("release", spec.verdict.release)
     allure.dynamic.tag(f"release {spec.verdict.release}")
     allure.dynamic.parameter("release", spec.verdict.release)
+    if spec.divergent:  # the report's categories sort expected failures by the release's verdict
+        allure.dynamic.tag(spec.verdict.kind or "divergence")
 
 
 def _place_end_to_end(request: pytest.FixtureRequest, feature, scenario, spec: ScenarioSpec) -> None:

@@ -176,7 +176,7 @@ def check_single_file(
         page.goto(url + "#charts")
         page.get_by_text("Status dynamics").first.wait_for(timeout=TIMEOUT_MS)
         page.screenshot(path=SHOTS / "5-report-trend.png", full_page=True)
-        return f"{_history_points()} run(s) in reports/history.jsonl"
+        return f"{_history_points()} run(s) in {_history_file().name}"
 
     checks.attempt("single-file report: the graphs open (trend over the kept history)", show_trend)
 
@@ -194,7 +194,7 @@ def check_conformance(page: Page, checks: Checks, expected: dict[str, int], titl
         "passed": count("scenarios-passed"),
         "failed": count("scenarios-failed"),
         "broken": count("scenarios-error") + count("scenarios-xpassed"),
-        "skipped": count("scenarios-xfailed") + count("scenarios-skipped"),
+        "skipped": count("scenarios-xfailed") + count("scenarios-skipped") + count("scenarios-declared-skip"),
     }
     checks.check(
         "conformance page: scenario totals equal the run's Allure results", shown == expected, f"shown {shown}"
@@ -222,6 +222,44 @@ def check_conformance(page: Page, checks: Checks, expected: dict[str, int], titl
     checks.attempt(f"conformance page: the row of {bep_id} links to its scenario in the report", open_from_row)
     page.goto((REPORTS / "conformance.html").as_uri() + "#coverage")
     page.screenshot(path=SHOTS / "8-conformance-coverage.png")
+    check_matrix(page, checks)
+
+
+def check_matrix(page: Page, checks: Checks) -> None:
+    """The matrix view (when reports/matrix.json exists): a row per ID, a column per release, the
+    highlighted cells exactly the changes listed above it, each cell the status matrix.json gives."""
+    across_file = REPORTS / "matrix.json"
+    if not across_file.exists():
+        print("  (no reports/matrix.json: `make matrix` builds the matrix view)")
+        return
+    across = json.loads(across_file.read_text(encoding="utf-8"))
+    page.goto((REPORTS / "conformance.html").as_uri() + "#matrix")
+    table = page.locator("table.matrix")
+    rows = table.locator("tr[id^='matrix-']")
+    checks.check(
+        "matrix view: a row per BEP ID and a column per release",
+        rows.count() == len(across["ids"])
+        and table.locator("tr").first.locator("th").count() == 1 + len(across["releases"]),
+        f"{rows.count()} rows, releases {across['releases']}",
+    )
+    shown = {
+        (cell.get_attribute("data-release"), cell.get_attribute("data-status"))
+        for cell in page.locator("table.matrix tr#matrix-" + next(iter(across["ids"])) + " td[data-release]").all()
+    }
+    first_id, first_cells = next(iter(across["ids"].items()))
+    checks.check(
+        f"matrix view: the cells of {first_id} show its status in each release",
+        shown == {(v, c["status"]) for v, c in first_cells.items()},
+        f"shown {sorted(shown)}",
+    )
+    changed = page.locator("table.matrix td.changed").count()
+    listed = page.locator("ul.changes li").count()
+    checks.check(
+        "matrix view: the highlighted cells are the changes listed",
+        changed == listed == len(across["changes"]),
+        f"{changed} highlighted, {listed} listed, {len(across['changes'])} in matrix.json",
+    )
+    page.screenshot(path=SHOTS / "9-conformance-matrix.png")
 
 
 def check_served(page: Page, checks: Checks, expected: dict[str, int]) -> None:
@@ -237,8 +275,14 @@ def check_served(page: Page, checks: Checks, expected: dict[str, int]) -> None:
         checks.attempt("browsable report served from 127.0.0.1: loads with the same totals", load)
 
 
+def _history_file() -> Path:
+    """The trend of the release the report shows (allurerc.mjs keeps one per release)."""
+    run = json.loads((REPORTS / "run-info.json").read_text(encoding="utf-8"))
+    return REPORTS / f"history-{run.get('release') or run['sutVersion']}.jsonl"
+
+
 def _history_points() -> int:
-    history = REPORTS / "history.jsonl"
+    history = _history_file()
     return (
         sum(1 for line in history.read_text(encoding="utf-8").splitlines() if line.strip()) if history.exists() else 0
     )

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from support.engine import releases
+
 SUT = "backend.ai-manager"
 TOOLS = ("pytest", "pytest-bdd", "allure-pytest-bdd")
 CONFORMANCE_PAGE = "conformance.html"
@@ -37,11 +39,22 @@ def commit() -> str:
     return sha[:12] + ("-dirty" if dirty else "")
 
 
+def source_tree() -> dict:
+    """Where the code under test came from when it is a Backend.AI checkout (make BACKEND_AI_SRC=...)."""
+    tree = os.environ.get("BACKEND_AI_SRC")
+    if not tree:
+        return {"source": f"PyPI wheel {SUT}=={releases.installed_version()}"}
+    sha = _git("-C", tree, "rev-parse", "HEAD")
+    return {"source": f"Backend.AI source tree {tree}", "sourceCommit": sha or "unknown"}
+
+
 def run_info(now: datetime | None = None) -> dict:
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     return {
         "sut": SUT,
-        "sutVersion": version(SUT),
+        "sutVersion": releases.installed_version(),
+        "release": releases.current().version,
+        **source_tree(),
         "python": platform.python_version(),
         **{tool: version(tool) for tool in TOOLS},
         "commit": commit(),
@@ -56,6 +69,8 @@ def write(results_dir: Path, reports_dir: Path) -> dict:
         SUT: info["sutVersion"],
         "Python": info["python"],
         **{tool: info[tool] for tool in TOOLS},
+        "release": info["release"],
+        "source": info["source"],
         "commit": info["commit"],
         "date": info["date"],
         "specification": "BEP-1033 Sokovan Handler Test Scenarios",

@@ -13,16 +13,30 @@ it rebuilds the pages of the last run (a tag-selected one stays a selection).
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from pathlib import Path
 
-from support.engine import coverage_gate
-from support.engine.reporting import publish, summary, traceability
-from support.engine.reporting.statuses import load_records
+from support.engine import coverage_gate, releases
+from support.engine.reporting import environment, matrix, publish, summary, traceability
+from support.engine.reporting.statuses import load_records, release_of
 
 REPORTS = Path("reports")
 RESULTS = REPORTS / "allure-results"
 SELECTION_MARK = RESULTS / ".tag-selection"  # written with the results of a tag-selected run
+
+
+def _keep_for_the_matrix(results_file: Path) -> None:
+    """A whole run's records, kept per release (reports/releases/<version>/) for `make matrix`."""
+    records = load_records(results_file)
+    version = release_of(records)
+    if version not in {r.version for r in releases.SUPPORTED}:
+        return
+    folder = REPORTS / "releases" / version
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(results_file, folder / "bep-results.json")
+    (folder / "run-info.json").write_text(json.dumps(environment.run_info(), indent=1), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -47,9 +61,13 @@ def main(argv: list[str]) -> int:
         failed |= coverage_gate.main([str(REPORTS / "coverage.json")]) != 0
 
     counts = traceability.write(results_file, REPORTS / "bep-traceability.md", selection=selection)
+    if not selection and not republish:
+        _keep_for_the_matrix(results_file)
     failed |= counts["failing"] > 0 and not republish
 
     paths = [("traceability (Markdown)", REPORTS / "bep-traceability.md")]
+    if any(matrix.release_results(r.version, REPORTS).exists() for r in releases.SUPPORTED):
+        matrix.write(REPORTS)  # the matrix of every release run so far (make matrix runs them all)
     if report:
         try:
             publish.publish(REPORTS, RESULTS, selection=selection)

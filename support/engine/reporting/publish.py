@@ -9,6 +9,7 @@ and the Awesome plugin's hard-coded Google Analytics tag is removed from both (a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -75,8 +76,16 @@ def publish(reports: Path, results_dir: Path, *, selection: bool = False) -> con
     run = environment.write(results_dir, reports)
     records = load_records(reports / "bep-results.json")
     allure = allure_results.read(results_dir)
+    across_path = reports / "matrix.json"
+    across = json.loads(across_path.read_text()) if across_path.exists() else None
     page = conformance.write(
-        reports / environment.CONFORMANCE_PAGE, records, allure, reports / "coverage.json", run, selection=selection
+        reports / environment.CONFORMANCE_PAGE,
+        records,
+        allure,
+        reports / "coverage.json",
+        run,
+        selection=selection,
+        across=across,
     )
     _generate(results_dir, reports)
     return page

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from importlib.metadata import version
 from pathlib import Path
 
 from support.binding import explicit_bindings
@@ -19,9 +18,11 @@ from support.engine.reporting.statuses import (
     MARK,
     NOT_RUN,
     STATUSES,
+    counted,
     in_file_order,
     load_records,
     records_by_id,
+    release_of,
     status_of,
 )
 
@@ -38,13 +39,14 @@ def _scenario_line(record: dict) -> str:
 def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter]:
     catalogue = load_catalogue()
     by_id = records_by_id(results)
+    release = release_of(results)
 
     counts: Counter = Counter()
     rows_by_epic: dict[str, list[str]] = defaultdict(list)
     divergences: list[str] = []
     defects: list[str] = []
     for entry in catalogue:
-        records = by_id.get(entry.id, [])
+        records = counted(by_id.get(entry.id, []))
         status = status_of(entry, records, selection=selection)
         counts[status] += 1
         scenarios = "<br>".join(_scenario_line(r) for r in records) or _cell(entry.pending or "no scenario")
@@ -55,6 +57,8 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         for reason in dict.fromkeys(r["reason"] for r in records if r["divergence"] and r["reason"]):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
         for reason in dict.fromkeys(why for r in records if (why := r.get("unreachable_reason"))):
+            divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
+        for reason in dict.fromkeys(why for r in records if (why := r.get("not_applicable") or r.get("unbound"))):
             divergences.append(f"- **{entry.id}** ({_cell(entry.title)}, {status}): {_cell(reason)}")
         for record in records:
             if record["divergence"] and record.get("defect"):
@@ -67,7 +71,7 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         f"# BEP-1033 traceability: {catalogue.bep_title}",
         "",
         (
-            f"System under test: backend.ai-manager {version('backend.ai-manager')}. "
+            f"System under test: backend.ai-manager {release}. "
             f"Source of the IDs: [{catalogue.source.rsplit('/', 1)[-1]}]({catalogue.source})."
         ),
         "",
@@ -78,7 +82,7 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         "",
         (
             "Outcome marks: ✅ passed, ⚠️ failed as declared (strict expected failure: the BEP's expectation, "
-            "which 26.3.3 does not meet), ❌ failed, 💥 error, ❗ passed although declared divergent, ⏭️ skipped."
+            f"which {release} does not meet), ❌ failed, 💥 error, ❗ passed although declared divergent, ⏭️ skipped."
         ),
         "",
     ]
@@ -116,16 +120,21 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
             "",
         ]
     if divergences:
-        lines += ["## What 26.3.3 does instead, and inputs its production paths never produce", "", *divergences, ""]
+        lines += [
+            f"## What {release} does instead, and inputs its production paths never produce",
+            "",
+            *divergences,
+            "",
+        ]
     lines += [
-        "## BEP state words and 26.3.3 states",
+        f"## BEP state words and {release} states",
         "",
         (
             "Scenarios keep the BEP's state names; the steps bind them to the code's states through this "
-            "table (support/bindings/gen_26_3/vocabulary.py). Every other state name is the code's own."
+            "table (the release binding's vocabulary module). Every other state name is the code's own."
         ),
         "",
-        "| kind | BEP word | 26.3.3 state | note |",
+        f"| kind | BEP word | {release} state | note |",
         "|---|---|---|---|",
         *(
             f"| {w.kind} | {w.word} | {w.code.name if w.code else '(none)'} | {_cell(w.note)} |"
