@@ -10,6 +10,7 @@
 #   make bench           time the suite (serial, parallel, import floor, make test) and compare outcomes
 #   make lint            ruff (lint and format check) and mypy over support/ and step_defs/
 #
+# BACKEND_AI_SRC=/path/to/backend.ai runs against a Backend.AI checkout (its src/ai/backend packages).
 # JOBS=1 runs the scenarios in one process (default: one worker per core).
 # TAGS selects scenarios by their Gherkin tags (pytest marker expression, '@' optional):
 #   make test TAGS="CP-002 or @divergence"
@@ -25,6 +26,22 @@ SHELL := /bin/bash
 # release has a virtualenv of its own, created from its lock on first use and reused afterwards.
 RELEASE ?= 26.3.3
 RELEASES := $(notdir $(wildcard releases/2*))
+# BACKEND_AI_SRC=/path/to/backend.ai runs the spec against a Backend.AI checkout instead of a wheel:
+# its src/ai/backend packages come first on the path, over the virtualenv of the supported release of
+# the same line (its lock, its binding, its verdicts); the tree's VERSION names what is under test.
+ifdef BACKEND_AI_SRC
+TREE_VERSION := $(strip $(shell cat "$(BACKEND_AI_SRC)/VERSION" 2>/dev/null))
+ifeq ($(TREE_VERSION),)
+$(error BACKEND_AI_SRC=$(BACKEND_AI_SRC) has no VERSION file: is it a Backend.AI checkout?)
+endif
+RELEASE := $(or $(filter $(TREE_VERSION),$(RELEASES)),$(lastword $(sort $(filter $(basename $(TREE_VERSION)).%,$(RELEASES)))))
+ifeq ($(RELEASE),)
+$(error Backend.AI $(TREE_VERSION) in $(BACKEND_AI_SRC): no binding supports it (supported releases: $(RELEASES)))
+endif
+export PYTHONPATH := $(abspath $(BACKEND_AI_SRC))/src
+export BEP_RELEASE_VERSION := $(TREE_VERSION)
+export BACKEND_AI_SRC := $(abspath $(BACKEND_AI_SRC))
+endif
 LOCK := releases/$(RELEASE)/requirements.lock
 VENV := .venv-$(RELEASE)
 VPY := $(VENV)/bin/python

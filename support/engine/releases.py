@@ -53,9 +53,14 @@ class UnsupportedRelease(RuntimeError):
 
 
 def by_version(version: str) -> Release:
+    """The supported release of that version; for another version of the same line (a source tree
+    at 26.4.10, say), the supported release of that line, whose lock, binding and verdicts it uses."""
     for release in SUPPORTED:
         if release.version == version:
             return release
+    line = [r for r in SUPPORTED if r.version.rsplit(".", 1)[0] == version.rsplit(".", 1)[0]]
+    if line:
+        return line[-1]
     names = ", ".join(r.version for r in SUPPORTED)
     raise UnsupportedRelease(
         f"backend.ai-manager {version} has no binding in this suite (supported: {names}). "

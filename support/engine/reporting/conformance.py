@@ -301,7 +301,9 @@ def build(
     body = [
         f"<h1>{escape(title)}</h1>",
         (
-            f'<p class="meta">Run {escape(run["date"])} · commit <code>{escape(run["commit"])}</code> · Python {escape(run["python"])} · '
+            f'<p class="meta">Code under test: {escape(run.get("source", ""))}'
+            + (f" at commit <code>{escape(run['sourceCommit'])}</code>" if run.get("sourceCommit") else "")
+            + f" · run {escape(run['date'])} · commit <code>{escape(run['commit'])}</code> · Python {escape(run['python'])} · "
             f"pytest {escape(run['pytest'])} · pytest-bdd {escape(run['pytest-bdd'])} · "
             f'<a href="{REPORT_FILE}">Allure report (one file)</a> · <a href="allure-report/index.html">Allure report (browsable, served)</a> · '
             f'<a href="bep-traceability.md">traceability (Markdown)</a> · <a href="{escape(catalogue.source)}">the BEP</a>. '

@@ -27,7 +27,7 @@ RESULTS = REPORTS / "allure-results"
 SELECTION_MARK = RESULTS / ".tag-selection"  # written with the results of a tag-selected run
 
 
-def _keep_for_the_matrix(results_file: Path) -> None:
+def _keep_for_the_matrix(results_file: Path, info: dict) -> None:
     """A whole run's records, kept per release (reports/releases/<version>/) for `make matrix`."""
     records = load_records(results_file)
     version = release_of(records)
@@ -36,7 +36,7 @@ def _keep_for_the_matrix(results_file: Path) -> None:
     folder = REPORTS / "releases" / version
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(results_file, folder / "bep-results.json")
-    (folder / "run-info.json").write_text(json.dumps(environment.run_info(), indent=1), encoding="utf-8")
+    (folder / "run-info.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -61,8 +61,11 @@ def main(argv: list[str]) -> int:
         failed |= coverage_gate.main([str(REPORTS / "coverage.json")]) != 0
 
     counts = traceability.write(results_file, REPORTS / "bep-traceability.md", selection=selection)
-    if not selection and not republish:
-        _keep_for_the_matrix(results_file)
+    if not republish:
+        info = environment.run_info()
+        (REPORTS / "run-info.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+        if not selection and "sourceCommit" not in info:  # a source tree's run is not the release's
+            _keep_for_the_matrix(results_file, info)
     failed |= counts["failing"] > 0 and not republish
 
     paths = [("traceability (Markdown)", REPORTS / "bep-traceability.md")]
@@ -83,6 +86,9 @@ def main(argv: list[str]) -> int:
             ]
 
     print("\n" + summary.table(load_records(results_file), selection=selection))
+    run = json.loads((REPORTS / "run-info.json").read_text(encoding="utf-8"))
+    if "sourceCommit" in run:
+        print(f"Code under test: {run['source']} (Backend.AI {run['sutVersion']}, commit {run['sourceCommit']})")
     print()
     width = max(len(label) for label, _ in paths)
     for label, path in paths:
