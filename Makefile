@@ -107,10 +107,20 @@ bench: env database
 
 # The habits of the field: ruff (lint, and the format check) and mypy, as Backend.AI itself runs them.
 LINTED := support step_defs conftest.py
+# mypy checks each binding against the types of its own release: the spec engine, the step
+# libraries and the common bindings with the default release, and every release's binding package
+# in that release's virtualenv (what it imports from other packages is followed, not re-checked).
+TYPED := support/engine support/binding.py support/bindings/common step_defs conftest.py
 lint: env
 	@$(VPY) -m ruff check $(LINTED)
 	@$(VPY) -m ruff format --check $(LINTED)
-	@$(VPY) -m mypy
+	@$(VPY) -m mypy $(TYPED) support/bindings/$$($(VPY) -m support.engine.releases binding $(RELEASE))
+	@for release in $(filter-out $(RELEASE),$(RELEASES)); do \
+	  $(MAKE) --no-print-directory env RELEASE=$$release; \
+	  binding="$$(.venv-$$release/bin/python -m support.engine.releases binding $$release)"; \
+	  echo "mypy: support/bindings/$$binding against backend.ai-manager $$release"; \
+	  .venv-$$release/bin/python -m mypy --follow-imports=silent support/bindings/$$binding; \
+	done
 
 # The static site CI publishes: the published pages of reports/, the conformance page as index.html.
 SITE_FILES := allure-report bep-1033-report.html conformance.html bep-traceability.md matrix.html matrix.json screenshots

@@ -13,8 +13,8 @@ Step definitions use ``phrase("...")``, a ``parsers.parse`` pattern that knows t
   {count:Kernels}         "1 kernel", "2 kernels"                              -> int
   {count:Agents}          "1 agent", "2 agents"                                -> int
   {moment:Moment}         "in 1 minute", "1 minute ago"                        -> timedelta from now
-  {state:DeploymentState} a BEP or 26.3.3 deployment state -> StateWord (support.bindings.gen_26_3.vocabulary)
-  {state:RouteState}      a BEP or 26.3.3 route state      -> StateWord (support.bindings.gen_26_3.vocabulary)
+  {state:DeploymentState} a BEP or release deployment state -> StateWord (the binding's vocabulary)
+  {state:RouteState}      a BEP or release route state      -> StateWord (the binding's vocabulary)
   {count:Replicas}        "1 replica", "3 replicas"        -> int
   "{name:Name}"           a quoted name: anything but a double quote           -> str
 

@@ -45,7 +45,6 @@ SUPPORTED: tuple[Release, ...] = (
     Release("26.3.3", "gen_26_3", "the release BEP-1033 was first checked against"),
     Release("26.4.16", "gen_26_4", "deploying sub-steps, replica groups, route health and draining (26.4.4)"),
 )
-DEFAULT = "26.3.3"
 
 
 class UnsupportedRelease(RuntimeError):
@@ -82,3 +81,13 @@ def installed_version() -> str:
 
 def current() -> Release:
     return by_version(installed_version())
+
+
+if __name__ == "__main__":  # python -m support.engine.releases binding <version>: the binding package's name
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "binding":
+        print(by_version(sys.argv[2]).binding)
+    else:
+        print("usage: python -m support.engine.releases binding <version>", file=sys.stderr)
+        sys.exit(2)

@@ -63,6 +63,7 @@ class Verdicts:
         self.entries = list(entries)
         self.unbound = unbound  # feature file (or folder, ending in /) -> why it is not bound yet
         self.not_applicable = not_applicable  # BEP ID -> what replaced the behaviour its row describes
+        self.notes = notes or {}  # feature file -> how this release implements what the feature covers
         self._by_key = {(e.feature_file, e.scenario, e.examples): e for e in self.entries}
 
     def entry_for(self, feature_file: str, scenario: str, examples: int | None) -> Entry | None:
@@ -132,6 +133,7 @@ def load(release: Release) -> Verdicts:
     entries: list[Entry] = []
     unbound: dict[str, str] = {}
     not_applicable: dict[str, str] = {}
+    notes: dict[str, str] = {}
     for path in sorted(release.verdicts_dir.glob("*.yaml")):
         text = path.read_text()
         raw = yaml.safe_load(text) or {}
@@ -141,12 +143,23 @@ def load(release: Release) -> Verdicts:
         entries.extend(_entries(release.version, raw, _scenario_lines(text), where))
         unbound.update(raw.get("unbound") or {})
         not_applicable.update(raw.get("not_applicable") or {})
-    return Verdicts(release.version, entries, unbound, not_applicable)
+        notes.update(raw.get("notes") or {})
+    return Verdicts(release.version, entries, unbound, not_applicable, notes)
 
 
 def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) -> Iterator[tuple[str, str]]:
     """Problems with a release's verdicts, as (where, message). ``known`` maps each scenario of the
     features (feature file, name) to its number of Examples blocks and whether it is @as-implemented."""
+    features = {feature for feature, _ in known}
+    for feature in verdicts.notes:
+        if feature not in features:
+            yield f"releases/{verdicts.release}/verdicts", f"notes: no feature file {feature!r}"
+    seen: dict[tuple[str, str, int | None], str] = {}
+    for entry in verdicts.entries:
+        key = (entry.feature_file, entry.scenario, entry.examples)
+        if key in seen:
+            yield entry.where, f"{entry.scenario!r} has a verdict already ({seen[key]})"
+        seen[key] = entry.where
     for entry in verdicts.entries:
         v = entry.verdict
         key = (entry.feature_file, entry.scenario)

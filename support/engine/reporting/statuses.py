@@ -124,7 +124,7 @@ def one_line(reason: str | None, limit: int = 180) -> str:
     if not reason:
         return ""
     text = " ".join(reason.split())
-    text = text.removeprefix("In 26.3.3:").removeprefix("Unreachable in 26.3.3:").strip()
+    text = text.strip()
     end = text.find(". ")
     sentence = text if end < 0 else text[: end + 1]
     if len(sentence) > limit:

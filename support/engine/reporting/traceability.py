@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from support.binding import explicit_bindings
+from support.engine import releases, verdicts
 from support.engine.catalogue import load_catalogue
 from support.engine.reporting.statuses import (
     MARK,
@@ -142,7 +143,24 @@ def build(results: list[dict], *, selection: bool = False) -> tuple[str, Counter
         ),
         "",
     ]
+    lines += _release_notes(release)
     return "\n".join(lines), counts
+
+
+def _release_notes(release: str) -> list[str]:
+    """The release's notes on how it implements what each feature covers (its verdicts' ``notes:``)."""
+    try:
+        notes = verdicts.load(releases.by_version(release)).notes
+    except releases.UnsupportedRelease:
+        return []
+    if not notes:
+        return []
+    return [
+        f"## How {release} implements the features",
+        "",
+        *(f"- `features/{feature}`: {_cell(' '.join(text.split()))}" for feature, text in sorted(notes.items())),
+        "",
+    ]
 
 
 def write(source: Path, target: Path, *, selection: bool = False) -> Counter:
