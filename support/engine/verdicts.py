@@ -58,7 +58,14 @@ class Entry:
 
 
 class Verdicts:
-    def __init__(self, release: str, entries: Iterable[Entry], unbound: dict[str, str], not_applicable: dict[str, str]):
+    def __init__(
+        self,
+        release: str,
+        entries: Iterable[Entry],
+        unbound: dict[str, str],
+        not_applicable: dict[str, str],
+        notes: dict[str, str] | None = None,
+    ):
         self.release = release
         self.entries = list(entries)
         self.unbound = unbound  # feature file (or folder, ending in /) -> why it is not bound yet
