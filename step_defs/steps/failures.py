@@ -9,6 +9,8 @@ and applies the transitions, as it would for any handler.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ai.backend.manager.data.session.types import SessionStatus
 
 from support.binding import CoordinatorWorld, DatabaseReader, failing_probe
@@ -21,6 +23,14 @@ from support.engine.phrases import phrase
 @given(phrase("a handler that fails every {status:SessionStatus} session takes the place of {name:Name}"))
 def failing_handler_in_place_of(world: CoordinatorWorld, status: SessionStatus, name: str) -> None:
     world.install_handler_in_place_of(name, failing_probe(status))
+
+
+@given(phrase('the options of session "{name:Name}" give the {handler:Name} handler a timeout of {timeout:Duration}'))
+def handler_timeout(world: CoordinatorWorld, name: str, handler: str, timeout: timedelta) -> None:
+    """A phase time limit set per session and handler (26.4: ``HandlerOptions.timeout``)."""
+    if not hasattr(world, "time_out_handler"):
+        raise NotImplementedError("this release keeps no per-session time limit for a handler")
+    world.time_out_handler(name, handler, timeout)
 
 
 # -- Then ------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def _held(world: ServingWorld, route: str):
 def discovery_holds_route(world: ServingWorld, route: str, deployment: str, host: str, port: int) -> None:
     entry = _held(world, route)
     found = (entry.model_service_name, entry.host, entry.port, entry.metrics_path)
-    assert found == (deployment, host, port, "/metrics"), (
+    assert found == (deployment, *world.kernel_address(host, port), "/metrics"), (
         f"service discovery holds route {route!r} as service {entry.model_service_name!r} at "
         f"{entry.host}:{entry.port}, metrics at {entry.metrics_path!r}"
     )
@@ -56,13 +56,7 @@ def discovery_holds_route(world: ServingWorld, route: str, deployment: str, host
 )
 async def discovery_labels(world: ServingWorld, route: str, deployment: str) -> None:
     entry = _held(world, route)
-    row = await world.read.deployment(world.deployment(deployment))
-    wanted = {
-        "runtime_variant": row["runtime_variant"].value,
-        "endpoint_id": str(row["id"]),
-        "session_owner": str(row["session_owner"]),
-        "project": str(row["project"]),
-    }
+    wanted = await world.discovery_labels(deployment)
     assert entry.labels == wanted, f"route {route!r} is labelled {entry.labels}"
 
 

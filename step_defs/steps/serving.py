@@ -8,7 +8,7 @@ from decimal import Decimal
 from ai.backend.common.types import SessionTypes, VFolderUsageMode
 from ai.backend.manager.data.kernel.types import KernelStatus
 
-from support.binding import AgentRowFactory, ServingWorld, agent_rows, slots
+from support.binding import AgentRowFactory, ServingWorld, agent_rows, slots, termination_reason
 from support.engine import swallowed
 from support.engine.bdd import given, then
 from support.engine.phrases import phrase
@@ -239,4 +239,6 @@ async def route_without_session(world: ServingWorld, route: str) -> None:
 async def session_marked(world: ServingWorld, session: str, reason: str) -> None:
     row = await world.read.session(world.session(session))
     assert row["status"].name in ("TERMINATING", "CANCELLED"), f"session {session!r} is {row['status'].name}"
-    assert row["status_info"] == reason, f"session {session!r} has status info {row['status_info']!r}"
+    assert row["status_info"] == termination_reason(reason), (
+        f"session {session!r} has status info {row['status_info']!r}"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ai.backend.common.types import SessionResult
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.binding import CoordinatorWorld, DatabaseReader
+from support.binding import CoordinatorWorld, DatabaseReader, termination_reason
 from support.engine.bdd import then
 from support.engine.evidence import worked_on
 from support.engine.phrases import phrase
@@ -48,7 +48,7 @@ async def session_result(world: CoordinatorWorld, name: str, result: str) -> Non
 @then(phrase('the status info of session "{name:Name}" is "{info:Name}"'))
 async def session_status_info(world: CoordinatorWorld, name: str, info: str) -> None:
     row = await _session(world, name)
-    assert row["status_info"] == info, f"the status info of session {name} is {row['status_info']!r}"
+    assert row["status_info"] == termination_reason(info), f"the status info of session {name} is {row['status_info']!r}"
 
 
 @then(phrase('session "{name:Name}" has a termination time'))

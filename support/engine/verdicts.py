@@ -88,10 +88,15 @@ class Verdicts:
         return entry.verdict if entry else Verdict(self.release)
 
     def unbound_reason(self, feature_file: str, tags: set[str]) -> str | None:
-        """Keys name a feature file, a folder (ending in /) or a tag (starting with @)."""
+        """Keys name a feature file, a folder (ending in /), a tag (starting with @), or a tag in
+        one feature file (``file.feature@tag``: a tagged rule of that file)."""
         for key, why in self.unbound.items():
             if key.startswith("@"):
                 if key[1:] in tags:
+                    return why
+            elif "@" in key:
+                in_file, tag = key.split("@", 1)
+                if feature_file == in_file and tag in tags:
                     return why
             elif feature_file == key or (key.endswith("/") and feature_file.startswith(key)):
                 return why

@@ -126,7 +126,8 @@ Feature: Failure classification by the coordinators
     its status; expired, the session moves to TERMINATING; give up, the session and its kernels go
     back to PENDING to be scheduled again. Everything else is the real coordinator on the real
     scheduler repository and a PostgreSQL database. They check the coordinator's rules, not what
-    production does.
+    production does. In 26.4.16 no status has a time limit of its own: a phase has one only where
+    the session's options give its handler a timeout.
 
     Background:
       Given the scaling group "default"
@@ -211,6 +212,41 @@ Feature: Failure classification by the coordinators
       Examples: long past the time limit, one failure short of the retry limit
         | status   | attempts | age        |
         | CREATING | 4        | 20 minutes |
+
+    @FC-002 @edge-case @as-implemented
+    Scenario Outline: A <status> session failing for <age> still needs a retry: no status has a time limit of its own
+      A phase has a time limit only where the session's options give its handler a timeout.
+
+      Given a <status> session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every <status> session takes the place of start-sessions
+      And session "s1" last failed in phase "failing-probe" <attempts> times in a row, the first time <age> ago
+      When a failing-probe cycle runs
+      Then session "s1" is still <status>
+      And the scheduling history of session "s1" ends with "failing-probe" NEED_RETRY from <status> to <status>
+      And kernel "k1" is still placed on agent "a1"
+      And no scheduling event is broadcast for session "s1"
+
+      Examples:
+        | status    | attempts | age         |
+        | CREATING  | 1        | 601 seconds |
+        | PREPARING | 1        | 901 seconds |
+        | PULLING   | 1        | 901 seconds |
+        | CREATING  | 4        | 20 minutes  |
+
+    @FC-002 @edge-case @as-implemented
+    Scenario Outline: A session failing for <age> under a <timeout> timeout its options give the handler <outcome>
+      Given a CREATING session "s1" with kernel "k1" on agent "a1"
+      And a handler that fails every CREATING session takes the place of start-sessions
+      And the options of session "s1" give the failing-probe handler a timeout of <timeout>
+      And session "s1" last failed in phase "failing-probe" 1 times in a row, the first time <age> ago
+      When a failing-probe cycle runs
+      Then session "s1" is <now> <status>
+      And the scheduling history of session "s1" ends with "failing-probe" <result> from CREATING to <status>
+
+      Examples:
+        | timeout     | age         | outcome       | now   | status      | result     |
+        | 600 seconds | 600 seconds | needs a retry | still | CREATING    | NEED_RETRY |
+        | 600 seconds | 601 seconds | has expired   | now   | TERMINATING | EXPIRED    |
 
     Scenario Outline: A session that failed <attempts> times in a row, the first time <age> ago, gives up
       Given a CREATING session "s1" with kernel "k1" on agent "a1"

@@ -6,6 +6,8 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
   of a batch session's main kernel to start the batch job, and refreshes the routes of the
   endpoint an inference session serves. The TERMINATED hook only does the latter. A hook that
   fails holds its session back: the session is not moved and is tried again by the next cycle.
+  In 26.4.16 the RUNNING hook only starts a batch session's job and the TERMINATED hook only
+  removes a session's own network: neither records resources nor touches routes.
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema.
@@ -42,6 +44,43 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
     Then the routes of endpoint "e1" are refreshed
     And the app proxy is told that the routes of endpoint "e1" changed
     And session "s1" is now RUNNING
+
+  @HE-001 @happy-path @as-implemented
+  Scenario: A session moved to RUNNING adds nothing in use on its agent
+    The RUNNING hook records no resources. A kernel's resources are held on its agent from the
+    time its session is scheduled, and put in use when the agent reports the kernel running.
+
+    Given a CREATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    And kernel "k1" is already RUNNING
+    When the promote-to-running promotion runs
+    Then agent "a1" has nothing in use
+    And session "s1" is now RUNNING
+    And a RUNNING scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And no agent is asked to trigger batch execution
+
+  @HE-001 @happy-path @as-implemented
+  Scenario: A kernel's resources are put in use on its agent when the agent reports it running
+    Given a CREATING session "s1" with kernel "k1" on agent "a1" requesting 2 CPUs and 4 GiB
+    When agent "a1" reports that kernel "k1" is running
+    Then kernel "k1" is now RUNNING
+    And agent "a1" has 2 CPUs and 4 GiB in use
+
+  @HE-001 @happy-path @as-implemented
+  Scenario Outline: An inference session moved to <to> leaves the routes of its endpoint alone
+    No transition hook touches model-serving routes: the deployment side keeps them.
+
+    Given a <from> inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already <kernel>
+    When the <promotion> promotion runs
+    Then session "s1" is now <to>
+    And no routes are refreshed
+    And the app proxy is told nothing
+
+    Examples:
+      | from        | kernel     | promotion             | to         |
+      | CREATING    | RUNNING    | promote-to-running    | RUNNING    |
+      | TERMINATING | TERMINATED | promote-to-terminated | TERMINATED |
 
   @HE-001 @edge-case
   Scenario: An inference session serving no endpoint is moved to RUNNING without a route update
@@ -132,6 +171,21 @@ Feature: Hook execution (transition hooks of the schedule coordinator)
     Then the coordinator logs an error that the transition hook of session "s1" failed
     And session "s1" is still CREATING
     And agent "a1" has 1 CPU and 1 GiB in use
+
+  @HE-003 @error-case @as-implemented
+  Scenario Outline: An inference session is moved to <to> even when the route store of the app proxy cannot be written
+    Given a <from> inference session "s1" with kernel "k1" on agent "a1"
+    And session "s1" serves endpoint "e1"
+    And kernel "k1" is already <kernel>
+    And the route store of the app proxy cannot be written
+    When the <promotion> promotion runs
+    Then session "s1" is now <to>
+    And a <to> scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+
+    Examples:
+      | from        | kernel     | promotion             | to         |
+      | CREATING    | RUNNING    | promote-to-running    | RUNNING    |
+      | TERMINATING | TERMINATED | promote-to-terminated | TERMINATED |
 
   @HE-003 @error-case @as-implemented
   Scenario: An inference session whose routes cannot be refreshed stays CREATING

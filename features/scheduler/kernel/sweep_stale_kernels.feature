@@ -4,9 +4,9 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
   through the session terminator's staleness check, whether it is still alive. In Backend.AI
   26.3.3 a kernel counts as stale when its agent has stopped reporting its presence (or never
   did), and it is declared dead only when its agent then confirms that it no longer runs it. A
-  dead kernel is reported as a failure with reason "STALE_KERNEL" and goes to TERMINATED; every
-  other kernel is reported as alive and keeps its status. The kernel's last statistics are not
-  consulted.
+  dead kernel is reported as a failure with reason "STALE_KERNEL" ("stale-kernel" in 26.4.16) and
+  goes to TERMINATED; every other kernel is reported as alive and keeps its status. The kernel's
+  last statistics are not consulted.
 
   Background:
     Given the scaling group "default"
@@ -34,6 +34,22 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
     And agent "a1" no longer runs kernel "k1"
     When the sweep-stale-kernels handler runs
     Then kernel "k1" is reported as a failure with reason "STALE_KERNEL"
+    And kernel "k1" moves to TERMINATED
+
+    Examples:
+      | presence              |
+      | is no longer reported |
+      | was never reported    |
+
+  @SK-001 @error-case @as-implemented
+  Scenario Outline: A kernel whose presence <presence> and whose agent no longer runs it goes to TERMINATED as a stale kernel
+    The same judgement, with the reason spelled as a kernel lifecycle event reason, "stale-kernel".
+
+    Given a RUNNING kernel "k1" on agent "a1"
+    And the presence of kernel "k1" <presence>
+    And agent "a1" no longer runs kernel "k1"
+    When the sweep-stale-kernels handler runs
+    Then kernel "k1" is reported as a failure with reason "stale-kernel"
     And kernel "k1" moves to TERMINATED
 
     Examples:

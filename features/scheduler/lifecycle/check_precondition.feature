@@ -181,6 +181,47 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
       | user    |
 
   @CP-002 @error-case @as-implemented @database
+  Scenario Outline: In the database, a session over its <scope> quota stays pending, the quota's limit recorded in its scheduling history
+    The recorded failure is the validator's message under its error's title, word for word: it
+    gives the limit alone, not what is in use or what was requested. It is recorded in the
+    session's scheduling history as a schedule-sessions failure to retry.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling history of session "s1" records a NEED_RETRY of "schedule-sessions"
+    And the scheduling failure recorded for session "s1" is "<failure>"
+
+    Examples:
+      | scope   | failure                                                                                                |
+      | project | Group resource quota exceeded. (Your group resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity))   |
+      | domain  | Domain resource quota exceeded. (Your domain resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity)) |
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario Outline: In the database, a session over its <scope> quota, started with its user's main keypair, has both quota failures listed
+    Held to one policy twice, by the keypair and by the user validator, the session fails both,
+    and the recorded failure lists both messages.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" is:
+      """
+      Multiple validation errors occurred. (Multiple validation errors occurred:
+      - KeypairResourceQuotaExceeded: Your keypair resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity)
+      - UserResourceQuotaExceeded: Your main-keypair resource quota is exceeded. (cpu=4 mem=8589934592 cuda.device=Infinity))
+      """
+
+    Examples:
+      | scope   |
+      | keypair |
+      | user    |
+
+  @CP-002 @error-case @as-implemented @database
   Scenario: In the database, a session started with another keypair of its user is held to the quota of the user's main keypair
     The session's own keypair has a resource policy of its own, without limits; the user's
     main keypair's policy caps the user at 4 CPUs and 8 GiB. Only the user validator fails.

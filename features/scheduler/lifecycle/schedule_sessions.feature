@@ -43,6 +43,19 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And the scheduling failure recorded for session "s1" says "No agents can be allocated at this time."
     And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
 
+  @SS-003 @error-case @as-implemented
+  Scenario: A session larger than any agent's free resources is a failure, with the shortage as its message
+    The provisioner's failure is reported as the handler's failure, the shortage as its message;
+    the coordinator records it in the session's scheduling history as a failure to retry, and the
+    session stays PENDING. It is not "no-available-agent".
+
+    Given agent "a1" with 2 CPUs and 4 GiB
+    And a PENDING session "s1" requesting 4 CPUs and 8 GiB
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as a failure
+    And the scheduling failure recorded for session "s1" says "No agents can be allocated at this time."
+    And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
+
   @SS-004 @happy-path
   Scenario: A session designated to an agent is placed there, not on the roomier one
     The agent is chosen by the provisioner's agent selector; dispersed selection alone would
@@ -95,11 +108,13 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
   Scenario Outline: A GPU session lands on the GPU agent, and a CPU session keeps off it although it has more room (<order>)
     The agents are chosen by the provisioner's dispersed agent selector. An agent fits when its
     free slots cover the request. Among the agents that fit, the selector prefers the agent with
-    the fewest free resource types that the session asks none of (a request carries every slot
-    type the installation knows, 0 for those it does not use), and only then the agent with the
-    most free resources. So the CPU session "notebook" goes to "cpu1", although "gpu1" still has
-    more free CPUs and memory after taking "train": a free GPU is a resource it would leave idle.
-    The outcome does not depend on the order in which the agents are listed.
+    the fewest free resource types that the session asks none of (in 26.3.3 a request carries
+    every slot type the installation knows, 0 for those it does not use; 26.4.16 drops the zeros
+    when a session is enqueued, and checking whether an agent fits adds the agent's other slot
+    types back to the request at 0), and only then the agent with the most free resources. So
+    the CPU session "notebook" goes to "cpu1", although "gpu1" still has more free CPUs and memory
+    after taking "train": a free GPU is a resource it would leave idle. The outcome does not
+    depend on the order in which the agents are listed.
 
     Given agent "<first>" with <first capacity>
     And agent "<second>" with <second capacity>
@@ -126,6 +141,19 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     When the schedule-sessions handler runs
     Then session "high" is reported as a success
     And session "low" is reported as skipped with reason "not-scheduled-this-cycle"
+
+  @SS-008 @happy-path @as-implemented
+  Scenario: When only one of two sessions fits, the higher-priority one gets the room and the other fails for lack of it
+    Every priority is tried in a cycle, the highest first: once "high" has taken the room, "low"
+    is tried too and fails for lack of room, instead of being left for a later cycle.
+
+    Given agent "a1" with 4 CPUs and 8 GiB
+    And a PENDING session "low" with priority 10 requesting 4 CPUs and 8 GiB
+    And a PENDING session "high" with priority 20 requesting 4 CPUs and 8 GiB
+    When the schedule-sessions handler runs
+    Then session "high" is reported as a success
+    And session "low" is reported as a failure
+    And the scheduling failure recorded for session "low" says "Agent a1 has insufficient resources"
 
   @SS-008 @happy-path
   Scenario: With room for both, sessions of every priority are placed, the higher priority first
@@ -155,6 +183,18 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     When the schedule-sessions handler runs
     Then session "nightly" is reported as skipped with reason "not-scheduled-this-cycle"
     And the scheduling failure recorded for session "nightly" is "Scheduling validation failed. (Before start time)"
+    And session "nightly" is not assigned to any agent
+
+  @SS-009 @edge-case @as-implemented
+  Scenario: A batch session reserved for a later time is a failure until then, the wait as its message
+    The reserved-batch validator's refusal is reported as the handler's failure, with its own
+    message; the session stays PENDING and is tried again in later cycles.
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING batch session "nightly" reserved to start in 1 minute
+    When the schedule-sessions handler runs
+    Then session "nightly" is reported as a failure
+    And the scheduling failure recorded for session "nightly" says "Reserved batch session is not yet ready to start."
     And session "nightly" is not assigned to any agent
 
   @SS-009 @edge-case
@@ -191,6 +231,19 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And session "nightly" is not assigned to any agent
     And the scheduling failure recorded for session "nightly" is "Scheduling validation failed. (Before start time)"
 
+  @SS-009 @edge-case @as-implemented @database
+  Scenario: In the database, a batch session reserved for a later time stays pending, the wait recorded in its scheduling history
+    The reserved-batch validator's refusal is the provisioner's failure; the coordinator records
+    its message in the session's scheduling history, as a schedule-sessions failure to retry.
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING batch session "nightly" reserved to start in 1 minute
+    When a schedule-sessions cycle runs
+    Then session "nightly" is still PENDING
+    And session "nightly" is not assigned to any agent
+    And the scheduling history of session "nightly" records a NEED_RETRY of "schedule-sessions"
+    And the scheduling failure recorded for session "nightly" says "Reserved batch session is not yet ready to start."
+
   @SS-001 @happy-path @database
   Scenario: In the database, a pending session is placed on the agent whose running containers leave room for it
     How much room an agent has left is read from the database by the scheduler repository: its
@@ -217,3 +270,14 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And session "s1" is not assigned to any agent
     And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
     And the scheduling history of session "s1" records that "schedule-sessions" skipped it
+
+  @SS-003 @error-case @as-implemented @database
+  Scenario: In the database, a session for which running containers leave no room stays pending, the shortage recorded as a failure to retry
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And agent "a1" already runs a container using 6 CPUs and 4 GiB
+    And a PENDING session "s1" requesting 4 CPUs and 8 GiB
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
+    And the scheduling history of session "s1" records a NEED_RETRY of "schedule-sessions"

@@ -144,3 +144,15 @@ Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
     Then no agent is contacted
     And session "s1" is still TERMINATING
     And nothing is recorded in the scheduling history of session "s1"
+
+  @TS-002 @error-case @as-implemented @database
+  Scenario: In the database, a terminating session whose scaling group has no agent left alive is still taken, and its lost agent asked to destroy it
+    A cycle visits every scaling group in the database, whether or not any of its agents is alive
+    and open to scheduling.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And agent "a1" is lost
+    When a terminate-sessions cycle runs
+    Then agent "a1" is asked to destroy kernel "k1", and the request fails
+    And the handler reports no session
+    And session "s1" is still TERMINATING

@@ -4,8 +4,9 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
   and sessions without kernels. In Backend.AI 26.3.3 the sweep-sessions handler only looks at
   PENDING sessions, and only at one thing: whether a session has waited longer than its scaling
   group's pending timeout, which the repository decides from the database clock. Such sessions
-  are reported as failures with reason "PENDING_TIMEOUT_EXCEEDED"; what the coordinator then
-  does with a failure is specified with the coordinator features (BEP section 6.1).
+  are reported as failures with reason "PENDING_TIMEOUT_EXCEEDED" ("pending-timeout" in
+  26.4.16); what the coordinator then does with a failure is specified with the coordinator
+  features (BEP section 6.1).
 
   Background:
     Given the scaling group "default"
@@ -63,6 +64,20 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
       | less than   | not reported                                               |
       | longer than | reported as a failure with reason "PENDING_TIMEOUT_EXCEEDED" |
 
+  @SW-003 @happy-path @as-implemented
+  Scenario Outline: The sweeper reports a pending session only once it has waited past the pending timeout, as a pending timeout
+    The same selection, with the reason spelled as a kernel lifecycle event reason, "pending-timeout".
+
+    Given a PENDING session "s1"
+    And session "s1" has waited <wait> the pending timeout of its scaling group
+    When the sweep-sessions handler runs
+    Then session "s1" is <outcome>
+
+    Examples:
+      | wait        | outcome                                             |
+      | less than   | not reported                                        |
+      | longer than | reported as a failure with reason "pending-timeout" |
+
   @SW-004 @edge-case
   Scenario: A session without kernels is cancelled
     Given a PENDING session "s1" without kernels
@@ -103,3 +118,20 @@ Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
     And session "recent" is not reported
     And session "late" is still PENDING
     And nothing is recorded in the scheduling history of session "late"
+
+  @SW-003 @happy-path @as-implemented @database
+  Scenario: In the database, only the pending session that has waited past the pending timeout is selected, its failure recorded to retry
+    The session the repository selects is reported as a failure, a pending timeout; the
+    coordinator classifies it as one to retry and, though the sweep declares no transition for
+    it, records it in the session's scheduling history. The session stays PENDING.
+
+    Given the pending timeout of the scaling group "default" is 10 minutes
+    And a PENDING session "late"
+    And session "late" was submitted 11 minutes ago
+    And a PENDING session "recent"
+    And session "recent" was submitted 9 minutes ago
+    When a sweep-sessions cycle runs
+    Then session "late" is reported as a failure with reason "pending-timeout"
+    And session "recent" is not reported
+    And session "late" is still PENDING
+    And the scheduling history of session "late" records a NEED_RETRY of "sweep-sessions"

@@ -51,6 +51,26 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
       | CREATING |
       | PREPARED |
 
+  @DT-001 @happy-path @as-implemented
+  Scenario Outline: A <status> session whose kernels all terminated is sent to TERMINATING as an abnormal termination
+    The same, with the reason spelled as a kernel lifecycle event reason, "abnormal-termination".
+
+    Given a <status> session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    And kernel "k2" is already TERMINATED
+    When the detect-termination promotion runs
+    Then session "s1" is now TERMINATING
+    And the scheduling history of session "s1" ends with "detect-termination" SUCCESS from <status> to TERMINATING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "abnormal-termination"
+    And the next terminate-sessions cycle is requested
+    And the cached resource figures of the owner of session "s1" are refreshed
+
+    Examples:
+      | status   |
+      | RUNNING  |
+      | CREATING |
+      | PREPARED |
+
   @DT-002 @edge-case
   Scenario: A terminating session with a kernel still terminating is skipped
     Given a TERMINATING session "s1" with kernels "k1" and "k2" on agent "a1"
@@ -127,3 +147,19 @@ Feature: Detect termination (DetectTerminationPromotionHandler)
       | status     |
       | TERMINATED |
       | CANCELLED  |
+  @DT-004 @edge-case @as-implemented
+  Scenario Outline: A running session with one kernel <status> and one running is sent to TERMINATING as an abnormal termination
+    The same, with the reason spelled as a kernel lifecycle event reason, "abnormal-termination".
+
+    Given a RUNNING session "s1" with kernels "k1" and "k2" on agent "a1"
+    And kernel "k1" is already <status>
+    When the detect-termination promotion runs
+    Then session "s1" is now TERMINATING
+    And kernel "k2" is still RUNNING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "abnormal-termination"
+
+    Examples:
+      | status     |
+      | TERMINATED |
+      | CANCELLED  |
+

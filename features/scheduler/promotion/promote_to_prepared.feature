@@ -110,6 +110,21 @@ Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
     And a TERMINATING scheduling event is broadcast for session "s1" with reason "ABNORMAL_TERMINATION"
     And the next terminate-sessions cycle is requested
 
+  @PP-003 @error-case @as-implemented
+  Scenario: A failed image pull on one agent of a cluster session sends the session to TERMINATING as an abnormal termination
+    The other kernel keeps the session alive, so the pull failure cancels only the kernel on the
+    failing agent; the kernel-termination check then finds a cancelled kernel. The same, with the
+    reason spelled as a kernel lifecycle event reason, "abnormal-termination".
+
+    Given a PULLING multi-node session "s1" with kernels on agents "a1" and "a2"
+    When agent "a1" reports that it failed to pull the image of session "s1"
+    And the detect-termination promotion runs
+    Then kernel "s1/0" is now CANCELLED with status info starting "Image pull failed"
+    And kernel "s1/1" is now PULLING
+    And session "s1" is now TERMINATING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "abnormal-termination"
+    And the next terminate-sessions cycle is requested
+
   @PP-004 @happy-path
   Scenario: A cluster session waits while one of its kernels is still pulling
     Given a PULLING multi-node session "s1" with kernels on agents "a1" and "a2"

@@ -116,6 +116,18 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     And a TERMINATING scheduling event is broadcast for session "s1" with reason "ABNORMAL_TERMINATION"
     And the next terminate-sessions cycle is requested
 
+  @PR-003 @error-case @as-implemented
+  Scenario: A kernel that terminated while being created sends the session to TERMINATING as an abnormal termination
+    The same, with the reason spelled as a kernel lifecycle event reason, "abnormal-termination".
+
+    Given a CREATING session "s1" with kernel "k1" on agent "a1"
+    When agent "a1" reports that kernel "k1" terminated
+    And a detect-termination cycle runs if it has been requested
+    Then kernel "k1" is now TERMINATED
+    And session "s1" is now TERMINATING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "abnormal-termination"
+    And the next terminate-sessions cycle is requested
+
   @PR-003 @edge-case @as-implemented
   Scenario: A session whose only kernel terminated is promoted to RUNNING when the promotion comes first
     A terminated kernel is no longer on its way, so the promotion selects the session; which of the
@@ -187,3 +199,14 @@ Feature: Promote to running (PromoteToRunningPromotionHandler)
     And the detect-termination promotion runs
     Then session "s1" is now TERMINATING
     And a TERMINATING scheduling event is broadcast for session "s1" with reason "ABNORMAL_TERMINATION"
+  @PR-006 @error-case @as-implemented
+  Scenario: A cluster session with a kernel cancelled while being created is sent to TERMINATING by the termination check as an abnormal termination
+    The same, with the reason spelled as a kernel lifecycle event reason, "abnormal-termination".
+
+    Given a CREATING multi-node session "s1" with kernels on agents "a1" and "a2"
+    And kernel "s1/0" is already RUNNING
+    When agent "a2" reports that kernel "s1/1" was cancelled
+    And the detect-termination promotion runs
+    Then session "s1" is now TERMINATING
+    And a TERMINATING scheduling event is broadcast for session "s1" with reason "abnormal-termination"
+

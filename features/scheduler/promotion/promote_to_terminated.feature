@@ -27,6 +27,21 @@ Feature: Promote to terminated (PromoteToTerminatedPromotionHandler)
     And the cached resource figures of the owner of session "s1" are refreshed
     And no further cycle is requested
 
+  @PT-001 @happy-path @as-implemented
+  Scenario: A terminating session whose kernel terminated is promoted to TERMINATED, and a schedule-sessions cycle is requested
+    What the session held may let pending sessions start, so the move to TERMINATED requests the
+    next schedule-sessions cycle.
+
+    Given a TERMINATING session "s1" with kernel "k1" on agent "a1"
+    And kernel "k1" is already TERMINATED
+    When the promote-to-terminated promotion runs
+    Then session "s1" is now TERMINATED
+    And session "s1" has a termination time
+    And the scheduling history of session "s1" ends with "promote-to-terminated" SUCCESS from TERMINATING to TERMINATED
+    And a TERMINATED scheduling event is broadcast for session "s1" with reason "triggered-by-scheduler"
+    And the cached resource figures of the owner of session "s1" are refreshed
+    And the next schedule-sessions cycle is requested
+
   @PT-001 @happy-path
   Scenario: A terminating cluster session is promoted once the agent reports its last kernel terminated
     Given a TERMINATING multi-node session "s1" with kernels on agents "a1" and "a2"

@@ -77,6 +77,11 @@ class SchedulerSelections(RecordsSelections):
         self._selected("schedulable scaling groups", found)
         return found
 
+    async def get_all_scaling_groups(self) -> list[str]:  # 26.4: every cycle visits every scaling group
+        found = await super().get_all_scaling_groups()  # type: ignore[misc]
+        self._selected("all scaling groups", found)
+        return found
+
     async def get_sessions_for_handler(self, *args: Any, **kwargs: Any) -> Any:
         found = await super().get_sessions_for_handler(*args, **kwargs)  # type: ignore[misc]
         self._selected("sessions for the handler", found)

@@ -32,6 +32,7 @@ from support.bindings.gen_26_3.vocabulary import (
     deployment_state,
     explicit_bindings,
     route_state,
+    termination_reason,
 )
 
 # The binding's pytest plugins (conftest.py loads them): a fresh PostgreSQL database per scenario.
@@ -74,4 +75,5 @@ __all__ = [
     "slots",
     "stable_id",
     "summary",
+    "termination_reason",
 ]

@@ -26,6 +26,7 @@ the handler itself is the real one, untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -138,6 +139,11 @@ class _SessionSpec:
 
 class CoordinatorWorld:
     scaling_group = DEFAULT_SCALING_GROUP
+    # What arranges sessions and their rows: a later release's binding replaces them.
+    session_factory: Any = SessionWithKernelsFactory
+    rows_of_session = staticmethod(session_rows)
+    rows_of_images = staticmethod(image_rows)
+    wire_components = staticmethod(scheduler_components)
 
     def __init__(self, database: ScenarioDatabase) -> None:
         self.database = database
@@ -172,7 +178,7 @@ class CoordinatorWorld:
                 "resource-usage repository",
             )
         }
-        self._rows: list[Row | sa.Executable] = [*owner_rows(), *image_rows()]
+        self._rows: list[Row | sa.Executable] = [*owner_rows(), *self.rows_of_images()]
         self.runs: list[HandlerRun] = []
         self.repository.selections = []
         self._containers = 0
@@ -257,7 +263,7 @@ class CoordinatorWorld:
 
     def _build(self, name: str) -> SessionWithKernels:
         spec = self._sessions[name]
-        built = SessionWithKernelsFactory.build(name=name, kernel_overrides=spec.kernel_overrides, **spec.factory_args)
+        built = self.session_factory.build(name=name, kernel_overrides=spec.kernel_overrides, **spec.factory_args)
         spec.built = built
         self.names.sessions[name] = built.session_info.identity.id
         names = spec.factory_args.get("kernel_names") or [f"{name}/{i}" for i in range(len(built.kernel_infos))]
@@ -278,7 +284,7 @@ class CoordinatorWorld:
         self._rows.clear()
         for name, spec in self._sessions.items():
             if not spec.written:
-                rows.extend(session_rows(self.arranged(name)))
+                rows.extend(self.rows_of_session(self.arranged(name)))
                 spec.written = True
         if rows:
             await self.write(*rows)
@@ -297,7 +303,7 @@ class CoordinatorWorld:
         """A RUNNING session of one kernel holding ``used``, as the database has it once the kernel
         runs: its allocations in use and, when it runs on ``agent``, that agent's resources raised."""
         self._containers += 1
-        built = SessionWithKernelsFactory.build(
+        built = self.session_factory.build(
             name=f"running container {self._containers}",
             status=SessionStatus.RUNNING,
             agents=[agent] if agent else None,
@@ -306,7 +312,7 @@ class CoordinatorWorld:
             status_changed=self.clock.now,
             **factory_args,
         )
-        for row in session_rows(built):
+        for row in self.rows_of_session(built):
             if row.table is ResourceAllocationRow.__table__:
                 row = ResourceAllocationRowFactory.build(
                     **{**row.values, "used": row.values["requested"], "used_at": self.clock.now}
@@ -446,7 +452,7 @@ class CoordinatorWorld:
 
     @cached_property
     def components(self) -> SchedulerComponents:
-        return scheduler_components(self.boundaries)
+        return self.wire_components(self.boundaries)
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
@@ -479,11 +485,8 @@ class CoordinatorWorld:
         self._record_runs(production)
         if not self.extra_handlers:
             return production
-        return CoordinatorHandlers(
-            lifecycle_handlers={**production.lifecycle_handlers, **self.extra_handlers},
-            promotion_specs=production.promotion_specs,
-            kernel_handlers=production.kernel_handlers,
-            kernel_observers=production.kernel_observers,
+        return dataclasses.replace(
+            production, lifecycle_handlers={**production.lifecycle_handlers, **self.extra_handlers}
         )
 
     @cached_property

@@ -120,10 +120,14 @@ class Names:
 
 class SchedulerWorld:
     scaling_group = DEFAULT_SCALING_GROUP
+    # The repository double and the factories of the release's data, which a later release's binding replaces.
+    repository_class: type[FakeSchedulerRepository] = FakeSchedulerRepository
+    stored_session_factory: type[StoredSessionFactory] = StoredSessionFactory
+    image_config_factory: type[ImageConfigDataFactory] = ImageConfigDataFactory
 
     def __init__(self) -> None:
         self.clock = FakeClock()
-        self.repository = FakeSchedulerRepository(self.clock)
+        self.repository = self.repository_class(self.clock)
         self.agents = FakeAgentPool()
         self.valkey = FakeValkeySchedule()
         self.events = RecordingEventProducer()
@@ -147,7 +151,7 @@ class SchedulerWorld:
         }
         self.repository.add_scaling_group(self.scaling_group)
         self.repository.add_user(StoredUserFactory.build())
-        self.repository.add_image(ImageConfigDataFactory.build())
+        self.repository.add_image(self.image_config_factory.build())
 
     # -- arranging agents, sessions and kernels -------------------------------------------------
 
@@ -206,7 +210,7 @@ class SchedulerWorld:
 
     def _store(self, name: str) -> StoredSession:
         spec = self._session_specs[name]
-        stored = StoredSessionFactory.build(
+        stored = self.stored_session_factory.build(
             designated_to=spec.designated_to,
             session__name=name,
             session__kernel_overrides=spec.kernel_overrides,

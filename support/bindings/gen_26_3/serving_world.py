@@ -173,6 +173,10 @@ def _deployment_id(item: Any) -> uuid.UUID:
 
 
 class ServingWorld:
+    release = "26.3.3"
+    endpoint_factory: type[EndpointRowFactory] = EndpointRowFactory  # a later release's binding extends it
+    session_factory: type[SessionWithKernelsFactory] = SessionWithKernelsFactory  # and this one
+
     def __init__(self, database: ScenarioDatabase, client_pool: ClientPool) -> None:
         """``client_pool``: Backend.AI's HTTP client pool, which the manager keeps for its whole
         life; the suite makes one per run (support.bindings.gen_26_3.serving_world.client_pool_for_the_run)."""
@@ -396,7 +400,7 @@ class ServingWorld:
         on the storage proxy's volume), as every deployment is created."""
         folder = ModelFolderRowFactory.build(name=f"{name}-model", host=self.storage_proxy.host)
         self._model_folders[name] = folder
-        row = EndpointRowFactory.build(
+        row = self.endpoint_factory.build(
             name=name, lifecycle_stage=lifecycle, created_at=self.clock.now, model=folder.values["id"], **values
         )
         self._deployments[name] = row
@@ -441,6 +445,10 @@ class ServingWorld:
     def route(self, name: str) -> uuid.UUID:
         return self._route_row(name).values["id"]
 
+    async def route_code(self, name: str) -> Any:
+        """The state ``name`` is in now, as the release's vocabulary compares it (26.3.3: its status)."""
+        return (await self.read.route(self.route(name)))["status"]
+
     def route_name(self, route_id: uuid.UUID) -> str:
         for name, row in self._routes.items():
             if row.values["id"] == route_id:
@@ -473,7 +481,7 @@ class ServingWorld:
     def add_session(self, name: str, status: SessionStatus, *, inference_port: int | None = 8000) -> uuid.UUID:
         """An inference session with one kernel on host ``<name>.kernels``, serving on
         ``inference_port`` (None: the kernel has no inference port)."""
-        built = SessionWithKernelsFactory.build(name=name, status=status, session_type=SessionTypes.INFERENCE)
+        built = self.session_factory.build(name=name, status=status, session_type=SessionTypes.INFERENCE)
         rows = session_rows(built)
         for row in rows:
             if "kernel_host" in row.table.c and row.table.name == "kernels":
@@ -591,6 +599,40 @@ class ServingWorld:
     async def start_health_record(self, route: str) -> None:
         """The record a route gets when its session is linked: readiness "0", never probed."""
         await self.valkey.initialize_routes_health_status_batch([str(self.route(route))])
+
+    def kernel_address(self, host: str, port: int) -> tuple[str, int]:
+        """Where the kernel a scenario names by ``host`` and ``port`` listens (26.3.3: there)."""
+        return host, port
+
+    async def discovery_labels(self, deployment: str) -> dict[str, str]:
+        """The labels naming the runtime variant, the deployment, its owner and its project, as the
+        deployment's row holds them."""
+        row = await self.read.deployment(self.deployment(deployment))
+        return {
+            "runtime_variant": row["runtime_variant"].value,
+            "endpoint_id": str(row["id"]),
+            "session_owner": str(row["session_owner"]),
+            "project": str(row["project"]),
+        }
+
+    async def terminating_since(self, route: str, since: datetime) -> None:
+        """The route history's record of ``route`` entering TERMINATING (evicted) at ``since``."""
+        from ai.backend.manager.data.session.types import SchedulingResult
+        from ai.backend.manager.models.scheduling_history.row import RouteHistoryRow
+
+        await self.write(
+            sa.insert(RouteHistoryRow.__table__).values(
+                route_id=self.route(route),
+                deployment_id=self.deployment_of(route),
+                phase="evict-routes",
+                from_status=RouteStatus.UNHEALTHY.value,
+                to_status=RouteStatus.TERMINATING.value,
+                result=str(SchedulingResult.SUCCESS),
+                message="evict-routes completed successfully",
+                created_at=since,
+                updated_at=since,
+            )
+        )
 
     # -- service discovery, as an earlier sync left it ------------------------------------------------
 

@@ -10,6 +10,7 @@ saying which state 26.3.3 reached instead. It can never be *arranged* by a Given
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -30,6 +31,15 @@ class StateWord[S: Enum]:
     @property
     def bound(self) -> bool:
         return self.code is not None
+
+    def matches(self, actual: Any) -> bool:
+        """Whether ``actual`` (what ``ServingWorld.route_code`` read, or a lifecycle) is this state."""
+        return self.code is not None and actual == self.code
+
+    @property
+    def recorded(self) -> str | None:
+        """The state's name as a history record stores it."""
+        return None if self.code is None else self.code.name
 
     def __str__(self) -> str:
         if self.code is None:
@@ -60,35 +70,42 @@ DEPLOYMENT_STATES: dict[str, StateWord[EndpointLifecycle]] = {
     ),
 }
 
-ROUTE_STATES: dict[str, StateWord[RouteStatus]] = {
-    **_same_names("route", RouteStatus),
-    "RUNNING": StateWord(
-        "route",
-        "RUNNING",
-        RouteStatus.HEALTHY,
-        "a route serving traffic with a passing readiness check is HEALTHY",
-    ),
-    "HEALTH_CHECKING": StateWord(
-        "route",
-        "HEALTH_CHECKING",
-        RouteStatus.DEGRADED,
-        "a route with a session but no health result yet is DEGRADED",
-    ),
-    "EVICTING": StateWord(
-        "route",
-        "EVICTING",
-        None,
-        "RouteStatus has no EVICTING; eviction moves a route straight to TERMINATING",
-    ),
-    "FAILED": StateWord(
-        "route",
-        "FAILED",
-        RouteStatus.FAILED_TO_START,
-        "the only failed route state; set when a route's session cannot be requested",
-    ),
-}
 
-TABLES: dict[str, dict[str, StateWord[Any]]] = {"deployment": DEPLOYMENT_STATES, "route": ROUTE_STATES}
+@functools.cache
+def route_states() -> dict[str, StateWord[RouteStatus]]:
+    """BEP word -> StateWord for routes (built on first use: its states are 26.3.3's own, which a
+    later release's binding, importing this module for ``StateWord``, does not have)."""
+    return {
+        **_same_names("route", RouteStatus),
+        "RUNNING": StateWord(
+            "route",
+            "RUNNING",
+            RouteStatus.HEALTHY,
+            "a route serving traffic with a passing readiness check is HEALTHY",
+        ),
+        "HEALTH_CHECKING": StateWord(
+            "route",
+            "HEALTH_CHECKING",
+            RouteStatus.DEGRADED,
+            "a route with a session but no health result yet is DEGRADED",
+        ),
+        "EVICTING": StateWord(
+            "route",
+            "EVICTING",
+            None,
+            "RouteStatus has no EVICTING; eviction moves a route straight to TERMINATING",
+        ),
+        "FAILED": StateWord(
+            "route",
+            "FAILED",
+            RouteStatus.FAILED_TO_START,
+            "the only failed route state; set when a route's session cannot be requested",
+        ),
+    }
+
+
+def tables() -> dict[str, dict[str, StateWord[Any]]]:
+    return {"deployment": DEPLOYMENT_STATES, "route": route_states()}
 
 
 def deployment_state(word: str) -> StateWord[EndpointLifecycle]:
@@ -96,7 +113,7 @@ def deployment_state(word: str) -> StateWord[EndpointLifecycle]:
 
 
 def route_state(word: str) -> StateWord[RouteStatus]:
-    return _lookup(ROUTE_STATES, "route", word)
+    return _lookup(route_states(), "route", word)
 
 
 def _lookup[S: Enum](table: dict[str, StateWord[S]], kind: str, word: str) -> StateWord[S]:
@@ -120,4 +137,10 @@ def active_route_statuses() -> frozenset[RouteStatus]:
 
 def explicit_bindings() -> list[StateWord[Any]]:
     """The rows a reader needs: BEP words that are not simply the code's own names."""
-    return [w for table in TABLES.values() for w in table.values() if w.code is None or w.code.name != w.word]
+    return [w for table in tables().values() for w in table.values() if w.code is None or w.code.name != w.word]
+
+
+def termination_reason(word: str) -> str:
+    """The status info a session is left with when it is terminated for the reason ``word`` (26.3.3
+    stores the reason a caller gives as it is)."""
+    return word

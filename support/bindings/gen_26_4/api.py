@@ -1,10 +1,9 @@
 """What the step libraries use of the 26.4 binding (backend.ai-manager 26.4.16).
 
-The scheduler side is the 26.3 binding's: 26.4.16 keeps 26.3.3's scheduler data layer. The serving
-side is this package's own (support.bindings.gen_26_4.serving).
+Names come from the 26.3 binding unless 26.4 changed what they reach: those are this package's own
+(each module says what changed), the rest is re-exported from support.bindings.gen_26_3.
 """
 
-from support.bindings.gen_26_3.coordinator_world import CoordinatorWorld
 from support.bindings.gen_26_3.database.locks import LockEvent
 from support.bindings.gen_26_3.database.reads import DatabaseReader, HistoryEntry
 from support.bindings.gen_26_3.e2e_world import EndToEndWorld
@@ -19,20 +18,24 @@ from support.bindings.gen_26_3.factories.rows import (
 )
 from support.bindings.gen_26_3.factories.sessions import slots
 from support.bindings.gen_26_3.invariants import Outcome, run_interleavings
-from support.bindings.gen_26_3.outcomes import assert_reported, find, kernel_destination, session_destination, summary
 from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler, failing_probe
-from support.bindings.gen_26_3.scheduler_world import SchedulerWorld
+from support.bindings.gen_26_4.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_4.outcomes import assert_reported, find, kernel_destination, session_destination, summary
+from support.bindings.gen_26_4.scheduler_world import SchedulerWorld
 from support.bindings.gen_26_4.serving import (
-    DeploymentPolicyRowFactory,
     ServingEndToEndWorld,
-    ServingWorld,
+    client_pool_for_the_run,
+)
+from support.bindings.gen_26_4.serving_rows import DeploymentPolicyRowFactory
+from support.bindings.gen_26_4.deployment_world import ServingWorld
+from support.bindings.gen_26_4.vocabulary import (
     StateWord,
     active_route_statuses,
-    client_pool_for_the_run,
     code_state,
     deployment_state,
     explicit_bindings,
     route_state,
+    termination_reason,
 )
 
 # The binding's pytest plugins (conftest.py loads them): a fresh PostgreSQL database per scenario.
@@ -75,4 +78,5 @@ __all__ = [
     "slots",
     "stable_id",
     "summary",
+    "termination_reason",
 ]

@@ -1,4 +1,4 @@
-"""The serving side (deployments and routes) of 26.4.16, not bound yet.
+"""The end-to-end serving tier of 26.4.16, not bound yet (the route tier is: serving_world.py).
 
 26.4.4 replaced the deployment handlers the 26.3 binding drives (check-pending, scaling, reconcile)
 with deploying sub-steps and replica groups, and gave routes a health status beside their lifecycle.
@@ -10,6 +10,8 @@ libraries import, and refuse to be used.
 from __future__ import annotations
 
 from typing import Any, NoReturn
+
+from support.bindings.gen_26_3.serving_world import client_pool_for_the_run  # unchanged in 26.4.16
 
 WHY = "the 26.4 binding does not reach 26.4.16's deployment and route code yet"
 
@@ -23,28 +25,8 @@ class _Unbound:
         _unbound()
 
 
-class ServingWorld(_Unbound):
-    pass
-
-
 class ServingEndToEndWorld(_Unbound):
     pass
 
 
-class DeploymentPolicyRowFactory(_Unbound):
-    pass
-
-
-class StateWord(_Unbound):
-    pass
-
-
-client_pool_for_the_run = _unbound
-deployment_state = _unbound
-route_state = _unbound
-code_state = _unbound
-active_route_statuses = _unbound
-
-
-def explicit_bindings() -> list:
-    return []
+__all__ = ["ServingEndToEndWorld", "client_pool_for_the_run"]

@@ -66,7 +66,7 @@ class EndpointRowFactory(RowFactory):
     project = DEFAULT_PROJECT
     resource_group = DEFAULT_SCALING_GROUP
     lifecycle_stage = EndpointLifecycle.PENDING
-    runtime_variant = RuntimeVariant.VLLM
+    runtime_variant = factory.LazyFunction(lambda: RuntimeVariant.VLLM)
     resource_slots = factory.LazyFunction(lambda: slots(1, 2))
     cluster_mode = ClusterMode.SINGLE_NODE.name
     cluster_size = 1

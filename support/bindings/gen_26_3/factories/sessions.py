@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import factory
 from ai.backend.common.types import (
@@ -125,6 +126,17 @@ def per_kernel(requested: ResourceSlot | None) -> ResourceSlot:
     return ResourceSlot.from_user_input(requested if requested else slots(), KNOWN_SLOT_TYPES)
 
 
+def image_info_fields(o) -> dict[str, Any]:
+    """The fields of a kernel's ``ImageInfo`` (``o``: a ``KernelInfoFactory`` resolver): the
+    session's first image, from the default registry."""
+    return {
+        "identifier": ImageIdentifier(o.of_session.image.images[0], DEFAULT_ARCH),
+        "registry": "cr.backend.ai",
+        "tag": None,
+        "architecture": DEFAULT_ARCH,
+    }
+
+
 class SessionInfoFactory(factory.Factory[SessionInfo]):
     """``SessionInfo``: every nested part filled from a handful of flat parameters."""
 
@@ -144,6 +156,7 @@ class SessionInfoFactory(factory.Factory[SessionInfo]):
         cluster_mode = ClusterMode.SINGLE_NODE
         cluster_size = 1
         requested = None  # per kernel; see per_kernel()
+        shape = per_kernel  # how a release stores each kernel's request
         scaling_group = DEFAULT_SCALING_GROUP
         agent_ids = None
         access_key = DEFAULT_ACCESS_KEY
@@ -171,7 +184,7 @@ class SessionInfoFactory(factory.Factory[SessionInfo]):
             cluster_mode=str(o.cluster_mode.value),
             cluster_size=o.cluster_size,
             occupying_slots=ResourceSlot(),
-            requested_slots=sum((per_kernel(o.requested) for _ in range(o.cluster_size)), ResourceSlot()),
+            requested_slots=sum((o.shape(o.requested) for _ in range(o.cluster_size)), ResourceSlot()),
             scaling_group_name=o.scaling_group,
             target_sgroup_names=[o.scaling_group],
             agent_ids=o.agent_ids,
@@ -219,6 +232,7 @@ class KernelInfoFactory(factory.Factory[KernelInfo]):
             lambda o: f"container-{o.name}" if o.agent and o.status in _WITH_CONTAINER else None
         )
         requested = None  # see per_kernel()
+        shape = per_kernel  # how a release stores the kernel's request
         last_stat_at = EPOCH
         stale = factory.Trait(
             status=KernelStatus.RUNNING,
@@ -245,14 +259,7 @@ class KernelInfoFactory(factory.Factory[KernelInfo]):
             gids=None,
         )
     )
-    image = factory.LazyAttribute(
-        lambda o: ImageInfo(
-            identifier=ImageIdentifier(o.of_session.image.images[0], DEFAULT_ARCH),
-            registry="cr.backend.ai",
-            tag=None,
-            architecture=DEFAULT_ARCH,
-        )
-    )
+    image = factory.LazyAttribute(lambda o: ImageInfo(**image_info_fields(o)))
     network = factory.LazyFunction(
         lambda: NetworkConfig(
             kernel_host=None,
@@ -281,8 +288,8 @@ class KernelInfoFactory(factory.Factory[KernelInfo]):
             agent=o.agent,
             agent_addr=f"tcp://{o.agent}:6001" if o.agent else None,
             container_id=o.container_id,
-            occupied_slots=reported_by_agent(per_kernel(o.requested)) if o.agent else ResourceSlot(),
-            requested_slots=per_kernel(o.requested),
+            occupied_slots=reported_by_agent(o.shape(o.requested)) if o.agent else ResourceSlot(),
+            requested_slots=o.shape(o.requested),
             occupied_shares={},
             attached_devices={},
             resource_opts={},
@@ -333,7 +340,7 @@ def _kernels(o) -> list[KernelInfo]:
             "status_changed": o.status_changed,
         }
         fields.update(overrides.get(name, {}))
-        kernels.append(KernelInfoFactory.build(**fields))
+        kernels.append(o.kernel_info_factory.build(**fields))
     return kernels
 
 
@@ -364,6 +371,10 @@ class SessionWithKernelsFactory(factory.Factory[SessionWithKernels]):
         user_uuid = DEFAULT_USER
         group_id = DEFAULT_PROJECT
         domain_name = DEFAULT_DOMAIN
+        # The factories of the parts, which a later release's binding replaces.
+        session_info_factory = SessionInfoFactory
+        kernel_info_factory = KernelInfoFactory
+        session_info_options = factory.LazyFunction(dict)  # more parameters of a later release's session_info_factory
 
         cluster = factory.Trait(cluster_mode=ClusterMode.MULTI_NODE, kernel_count=2)
         gpu = factory.Trait(requested=GPU_REQUEST)
@@ -374,7 +385,7 @@ class SessionWithKernelsFactory(factory.Factory[SessionWithKernels]):
         )
 
     session_info = factory.LazyAttribute(
-        lambda o: SessionInfoFactory.build(
+        lambda o: o.session_info_factory.build(
             name=o.name,
             status=o.status,
             status_changed=o.status_changed,
@@ -393,6 +404,7 @@ class SessionWithKernelsFactory(factory.Factory[SessionWithKernels]):
             group_id=o.group_id,
             domain_name=o.domain_name,
             image_name=o.image,
+            **o.session_info_options,
         )
     )
     kernel_infos = factory.LazyAttribute(_kernels)
@@ -413,6 +425,8 @@ __all__ = [
     "KernelInfoFactory",
     "SessionInfoFactory",
     "SessionWithKernelsFactory",
+    "image_info_fields",
+    "per_kernel",
     "slots",
     "stable_id",
 ]

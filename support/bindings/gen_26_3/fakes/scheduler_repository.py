@@ -406,32 +406,36 @@ class FakeSchedulerRepository(StrictDouble):
             "kernels.agent": kernel.resource.agent,
         }
 
+    def _binding(self, kernel: KernelInfo) -> KernelBindingData:
+        return KernelBindingData(**self._binding_fields(kernel))
+
     @staticmethod
-    def _binding(kernel: KernelInfo) -> KernelBindingData:
-        return KernelBindingData(
-            kernel_id=kernel.id,
-            agent_id=AgentId(kernel.resource.agent) if kernel.resource.agent else None,
-            agent_addr=kernel.resource.agent_addr,
-            scaling_group=kernel.resource.scaling_group or "",
-            image=kernel.image.identifier.canonical if kernel.image.identifier else "",
-            architecture=kernel.image.architecture or "x86_64",
-            status=kernel.lifecycle.status,
-            status_changed=kernel.lifecycle.status_changed.timestamp() if kernel.lifecycle.status_changed else None,
-            cluster_role=kernel.cluster.cluster_role,
-            cluster_idx=kernel.cluster.cluster_idx,
-            local_rank=kernel.cluster.local_rank,
-            cluster_hostname=kernel.cluster.cluster_hostname,
-            uid=kernel.user_permission.uid,
-            main_gid=kernel.user_permission.main_gid,
-            gids=list(kernel.user_permission.gids or []),
-            requested_slots=kernel.resource.requested_slots,
-            resource_opts=dict(kernel.resource.resource_opts or {}),
-            bootstrap_script=kernel.runtime.bootstrap_script,
-            startup_command=kernel.runtime.startup_command,
-            preopen_ports=list(kernel.network.preopen_ports or []),
-            internal_data=kernel.metadata.internal_data,
-            vfolder_mounts=list(kernel.runtime.vfolder_mounts or []),
-        )
+    def _binding_fields(kernel: KernelInfo) -> dict[str, Any]:
+        """The fields of a kernel's ``KernelBindingData``, as the kernels row gives them."""
+        return {
+            "kernel_id": kernel.id,
+            "agent_id": AgentId(kernel.resource.agent) if kernel.resource.agent else None,
+            "agent_addr": kernel.resource.agent_addr,
+            "scaling_group": kernel.resource.scaling_group or "",
+            "image": kernel.image.identifier.canonical if kernel.image.identifier else "",
+            "architecture": kernel.image.architecture or "x86_64",
+            "status": kernel.lifecycle.status,
+            "status_changed": kernel.lifecycle.status_changed.timestamp() if kernel.lifecycle.status_changed else None,
+            "cluster_role": kernel.cluster.cluster_role,
+            "cluster_idx": kernel.cluster.cluster_idx,
+            "local_rank": kernel.cluster.local_rank,
+            "cluster_hostname": kernel.cluster.cluster_hostname,
+            "uid": kernel.user_permission.uid,
+            "main_gid": kernel.user_permission.main_gid,
+            "gids": list(kernel.user_permission.gids or []),
+            "requested_slots": kernel.resource.requested_slots,
+            "resource_opts": dict(kernel.resource.resource_opts or {}),
+            "bootstrap_script": kernel.runtime.bootstrap_script,
+            "startup_command": kernel.runtime.startup_command,
+            "preopen_ports": list(kernel.network.preopen_ports or []),
+            "internal_data": kernel.metadata.internal_data,
+            "vfolder_mounts": list(kernel.runtime.vfolder_mounts or []),
+        }
 
     def _images_of(self, sessions: Sequence[SessionDataForPull | SessionDataForStart]) -> dict[str, ImageConfigData]:
         return {k.image: self.images[k.image] for s in sessions for k in s.kernels if k.image in self.images}

@@ -1,0 +1,434 @@
+"""One scenario's deployment side on the database tier, for 26.4.16: the 26.4 route world
+(support.bindings.gen_26_4.serving_world) with 26.4.16's real ``DeploymentCoordinator`` and the
+replica-group reconciler beside it.
+
+Real: the ``DeploymentCoordinator`` (building its own ``DeploymentExecutor`` and handlers:
+check-replica, destroying and the seven deploying sub-steps), the ``DeploymentController``, the
+``ReplicaGroupRepository`` and ``RuntimeVariantRepository`` on PostgreSQL, and the reconciler
+coordinator with its four replica-group stages as 26.4.16 assembles them
+(``build_reconciler_coordinator``: group_scaling, group_rolling, group_draining, group_autoscale),
+and the ``SokovanOrchestrator`` that turns the stages' task specs into timers.
+
+Which 26.4.16 component runs a BEP handler's cycle. The BEP names handlers 26.4.4 removed; the
+behaviour they stood for moved to other components, and a scenario's "a <handler> cycle runs" runs
+those (``BEP_COMPONENTS``), in the order the BEP's handler did the work:
+  scaling-deployments    group_autoscale (the group takes the deployment's target and is marked
+                         SCALING), then group_scaling (routes created or drained to the target)
+  reconcile-deployments  check-running-routes (a route whose session ended), then group_autoscale
+                         (live routes drifted from the target) and group_scaling (routes created
+                         or drained)
+check-replica-deployments and destroying-deployments are still handlers of the coordinator.
+
+Boundaries: as the route world's (Valkey in memory under the real client, the app proxy and the
+replicas on loopback HTTP servers, the scenario clock); Prometheus, which only PROMETHEUS-sourced
+autoscaling rules reach, is ``Unused`` (no scenario has such a rule).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ai.backend.manager.data.deployment.types import DeploymentLifecycleSubStep
+from ai.backend.manager.repositories.replica_group.repository import ReplicaGroupRepository
+from ai.backend.manager.repositories.runtime_variant.repository import RuntimeVariantRepository
+from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
+from ai.backend.manager.sokovan.deployment.deployment_controller import (
+    DeploymentController,
+    DeploymentControllerArgs,
+)
+from ai.backend.manager.sokovan.deployment.recorder import DeploymentRecorderContext
+from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
+from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
+from ai.backend.manager.sokovan.reconciler.coordinator import ReconcilerCoordinator
+from ai.backend.manager.sokovan.sokovan import SokovanOrchestrator
+from ai.backend.manager.sokovan.stages.factory import build_reconciler_coordinator
+from aiohttp import web
+
+from support.bindings.common.fakes.app_proxy import AppProxyServer, ProxyRequest
+from support.bindings.common.fakes.unused import Unused
+from support.bindings.common.selections import Selection
+from support.bindings.gen_26_3 import serving_world as v26_3
+from support.bindings.gen_26_3.fakes.waits import retry_waits_on
+from support.bindings.gen_26_4 import serving_world as v26_4
+from support.engine import swallowed
+
+
+@dataclass(frozen=True)
+class ReconcileStage:
+    """A replica-group reconcile stage of 26.4.16, run where a BEP handler's cycle is asked for."""
+
+    reconcile_type: str
+
+
+# BEP handler name -> the 26.4.16 components that now do its work, in order (route handler names
+# or reconcile stages).
+BEP_COMPONENTS: dict[str, tuple[str | ReconcileStage, ...]] = {
+    "scaling-deployments": (ReconcileStage("group_autoscale"), ReconcileStage("group_scaling")),
+    "reconcile-deployments": (
+        "check-running-routes",
+        ReconcileStage("group_autoscale"),
+        ReconcileStage("group_scaling"),
+    ),
+}
+
+# The reconcile stage whose timers stand for a BEP handler's timers.
+BEP_TIMERS = {"scaling-deployments": "group_scaling", "reconcile-deployments": "group_autoscale"}
+
+
+class DeploymentRepositoryOnScenarioClock(v26_4.DeploymentRepositoryOnScenarioClock):
+    """26.4.16's coordinator selects deployments with ``search_deployments_with_last_history``."""
+
+    async def search_deployments_with_last_history(self, *args: Any, **kwargs: Any) -> Any:
+        found = await super().search_deployments_with_last_history(*args, **kwargs)
+        self._selected("deployments for the handler", found)
+        return found
+
+
+class BulkAppProxyServer(AppProxyServer):
+    """The app proxy on 127.0.0.1, answering the endpoint calls 26.4.16's deployment executor
+    makes: ``POST /v2/endpoints/bulk`` (register) and ``DELETE /v2/endpoints/bulk`` (unregister),
+    one entry per deployment, kept as one request per deployment for the Then steps. A refusal
+    (``registration_error`` / ``deletion_error``) answers the whole call with that HTTP status."""
+
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/v2/endpoints/bulk", self._register_bulk)
+        router.add_delete("/v2/endpoints/bulk", self._unregister_bulk)
+        super().add_routes(router)
+
+    async def _register_bulk(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.headers.get("X-BackendAI-Token")
+        created = []
+        for item in body["endpoints"]:
+            endpoint_id = uuid.UUID(item["deployment_id"])
+            self.requests.append(ProxyRequest("POST", endpoint_id, token, item))
+            if self.registration_error is None:
+                self.endpoints[endpoint_id] = self.url_of(endpoint_id)
+                created.append(
+                    {"deployment_id": str(endpoint_id), "url": self.endpoints[endpoint_id], "health_check_enabled": False}
+                )
+        if self.registration_error is not None:
+            return web.json_response({"msg": "registration refused"}, status=self.registration_error)
+        return web.json_response({"endpoints": created})
+
+    async def _unregister_bulk(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        token = request.headers.get("X-BackendAI-Token")
+        deleted = []
+        for item in body["endpoints"]:
+            endpoint_id = uuid.UUID(item["deployment_id"])
+            self.requests.append(ProxyRequest("DELETE", endpoint_id, token, item))
+            if self.deletion_error is None:
+                self.endpoints.pop(endpoint_id, None)
+                deleted.append({"deployment_id": str(endpoint_id), "success": True})
+        if self.deletion_error is not None:
+            return web.json_response({"msg": "deletion refused"}, status=self.deletion_error)
+        return web.json_response({"endpoints": deleted})
+
+
+class _NoSessionTimers:
+    """The scheduler's coordinator, as the orchestrator lists timers: this tier has none of it."""
+
+    def create_task_specs(self) -> list[Any]:
+        return []
+
+
+class ServingWorld(v26_4.ServingWorld):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.app_proxy = BulkAppProxyServer()
+
+    # -- the production objects ------------------------------------------------------------------
+
+    @cached_property
+    def repository(self) -> DeploymentRepositoryOnScenarioClock:  # type: ignore[override]
+        repository = DeploymentRepositoryOnScenarioClock(
+            self.database.engine,
+            self.storage_manager,
+            self._unused["valkey stat"],
+            self._unused["valkey live"],
+            self.valkey,
+        )
+        repository._scenario_clock = self.clock
+        repository.selections = []
+        return repository
+
+    @cached_property
+    def replica_group_repository(self) -> ReplicaGroupRepository:
+        return ReplicaGroupRepository(self.database.engine)
+
+    @cached_property
+    def deployment_controller(self) -> DeploymentController:  # type: ignore[override]
+        for name in ("revision drafts", "revision presets", "prometheus", "prometheus query presets"):
+            self._unused.setdefault(name, Unused(name))
+        return DeploymentController(
+            DeploymentControllerArgs(
+                scheduling_controller=self.scheduling_controller,
+                deployment_repository=self.repository,
+                config_provider=self.config,  # type: ignore[arg-type]
+                storage_manager=self.storage_manager,
+                event_producer=self.events,  # type: ignore[arg-type]
+                valkey_schedule=self.valkey,
+                revision_draft_reader=self._unused["revision drafts"],
+                deployment_revision_preset_repository=self._unused["revision presets"],
+            )
+        )
+
+    @cached_property
+    def deployment_coordinator(self) -> DeploymentCoordinator:  # type: ignore[override]
+        controller = self.deployment_controller  # registers the unused doubles it needs
+        coordinator = DeploymentCoordinator(
+            valkey_schedule=self.valkey,
+            deployment_controller=controller,
+            deployment_repository=self.repository,
+            event_producer=self.events,  # type: ignore[arg-type]
+            lock_factory=self.locks,
+            config_provider=self.config,  # type: ignore[arg-type]
+            scheduling_controller=self.scheduling_controller,
+            client_pool=self._client_pool,
+            valkey_stat=self._unused["valkey stat"],
+            route_controller=self.route_controller,
+            prometheus_client=self._unused["prometheus"],
+            prometheus_query_preset_repository=self._unused["prometheus query presets"],
+            runtime_variant_repository=RuntimeVariantRepository(self.database.engine),
+            replica_group_repository=self.replica_group_repository,
+        )
+        for handler in coordinator.registered_handlers():
+            self._record_reports(handler, _deployment_id)
+        return coordinator
+
+    @cached_property
+    def reconciler(self) -> tuple[ReconcilerCoordinator, list[Any]]:
+        """26.4.16's reconciler coordinator and its task specs, as the manager assembles them; each
+        stage's handler reports what it was given and decided (``reports``) and each stage's
+        source what it selected (the repository's ``selections``)."""
+        coordinator, specs = build_reconciler_coordinator(
+            replica_group_repository=self.replica_group_repository,
+            valkey_schedule=self.valkey,
+            lock_factory=self.locks,
+            config_provider=self.config,  # type: ignore[arg-type]
+        )
+        for reconcile_type, stage in coordinator._stages.items():
+            self._record_stage(reconcile_type, stage)
+        return coordinator, specs
+
+    @cached_property
+    def handlers(self) -> dict[str, tuple[Any, Any]]:  # type: ignore[override]
+        """handler name -> (handler, lifecycle type): the deployment coordinator's and the route
+        coordinator's handlers, as they registered them."""
+        named: dict[str, tuple[Any, Any]] = {}
+        for (lifecycle, _sub_step), handler in self.deployment_coordinator._registry.handlers.items():
+            named[handler.name()] = (handler, lifecycle)
+        for route_lifecycle, route_handler in self.route_coordinator._route_handlers.items():
+            named[route_handler.name()] = (route_handler, route_lifecycle)
+        return named
+
+    @cached_property
+    def sub_steps(self) -> dict[str, Any]:  # type: ignore[override]
+        registry = self.deployment_coordinator._registry.handlers
+        return {handler.name(): sub_step for (_, sub_step), handler in registry.items() if sub_step is not None}
+
+    def handler(self, name: str) -> tuple[Any, Any]:
+        if name in BEP_COMPONENTS:
+            raise KeyError(
+                f"26.4.16 has no {name} handler: its cycle runs "
+                f"{', '.join(_component_name(c) for c in BEP_COMPONENTS[name])}"
+            )
+        return super().handler(name)
+
+    # -- reports ---------------------------------------------------------------------------------
+
+    def _record_reports(self, handler: Any, id_of: Any) -> None:
+        """As in 26.3, but 26.4.16's ``DeploymentExecutionResult`` names its errors ``failures``."""
+        execute = handler.execute
+
+        async def execute_and_report(given: Sequence[Any]) -> Any:
+            result = await execute(given)
+            failures = result.failures if hasattr(result, "failures") else result.errors
+            self.reports.append(
+                v26_3.HandlerReport(
+                    handler=handler.name(),
+                    given=[id_of(item) for item in given],
+                    successes=[id_of(item) for item in result.successes],
+                    errors={
+                        id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e
+                        for e in failures
+                    },
+                    skipped=[id_of(item) for item in getattr(result, "skipped", [])],
+                    stale=[id_of(item) for item in getattr(result, "stale", [])],
+                )
+            )
+            return result
+
+        handler.execute = execute_and_report
+
+    def _record_stage(self, reconcile_type: str, stage: Any) -> None:
+        """A reconcile stage reports by deployment: what its source selected (the groups and the
+        deployments they serve) and, per deployment, its handler's decision."""
+        source, handler = stage._source, stage._handler
+        fetch, execute = source.fetch_reconcile_info, handler.execute
+
+        async def fetch_and_record(*args: Any, **kwargs: Any) -> Any:
+            info = await fetch(*args, **kwargs)
+            self.repository.selections.append(
+                Selection(f"replica groups for {reconcile_type}", frozenset(_group_ids(info.views)))
+            )
+            return info
+
+        async def execute_and_report(info: Any) -> Any:
+            result = await execute(info)
+            outcomes = {d.deployment_id: d.outcome().name for d in result.decisions()}
+            self.reports.append(
+                v26_3.HandlerReport(
+                    handler=reconcile_type,
+                    given=[view.deployment_id for view in info.views],
+                    successes=[d for d, outcome in outcomes.items() if outcome == "SUCCESS"],
+                    errors={d: outcome for d, outcome in outcomes.items() if outcome == "FAILURE"},
+                    skipped=[d for d, outcome in outcomes.items() if outcome == "SKIPPED"],
+                    stale=[d for d, outcome in outcomes.items() if outcome == "STALE"],
+                )
+            )
+            return result
+
+        source.fetch_reconcile_info = fetch_and_record
+        handler.execute = execute_and_report
+
+    # -- running ---------------------------------------------------------------------------------
+
+    async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> v26_3.ServingCycle:
+        """A coordinator's cycle; for a BEP handler 26.4.16 no longer has, one cycle of each
+        component that does its work now (``BEP_COMPONENTS``), reported as one cycle."""
+        if name not in BEP_COMPONENTS:
+            return await super().run_cycle(name, only_if_requested=only_if_requested)
+        await self.flush()
+        cycle = v26_3.ServingCycle(name)
+        self.cycles.append(cycle)
+        reports_before, selections_before = len(self.reports), len(self.repository.selections)
+        self._last_work = cycle
+        coordinator, _ = self.reconciler
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            for component in BEP_COMPONENTS[name]:
+                try:
+                    if isinstance(component, ReconcileStage):
+                        run = coordinator.process_if_needed if only_if_requested else coordinator.process
+                        await self._run_stage(run, component.reconcile_type)
+                    else:
+                        _, lifecycle = super().handler(component)
+                        route = self.route_coordinator
+                        run_route = route.process_if_needed if only_if_requested else route.process_route_lifecycle
+                        await run_route(lifecycle)
+                except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
+                    cycle.error = error
+                    swallowed.keep(error, f"the {name} cycle ({_component_name(component)})")
+                    break
+        cycle.performed = len(self.reports) > reports_before
+        cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
+        return cycle
+
+    async def _run_stage(self, run: Any, reconcile_type: str) -> None:
+        """The reconciler coordinator logs a stage's exception and goes on (as in production);
+        the scenario keeps it as the cycle's outcome."""
+        stage = self.reconciler[0]._stages[reconcile_type]
+        failure: list[BaseException] = []
+        stage_run = stage.run
+
+        async def run_and_keep() -> None:
+            try:
+                await stage_run()
+            except Exception as error:
+                failure.append(error)
+                raise
+
+        stage.run = run_and_keep
+        try:
+            await run(reconcile_type)
+        finally:
+            stage.run = stage_run
+        if failure:
+            raise failure[0]
+
+    async def run_handler(self, name: str) -> v26_3.HandlerReport:
+        """The handler alone, on what the repository gives it for its target statuses."""
+        handler, lifecycle = self.handler(name)
+        if not isinstance(lifecycle, DeploymentLifecycleType):
+            return await super().run_handler(name)
+        await self.flush()
+        querier = DeploymentCoordinator._build_deployment_querier(handler.target_statuses())
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            given = await self.repository.search_deployments_with_last_history(
+                querier=querier, category=handler.category()
+            )
+            with DeploymentRecorderContext.scope(handler.name(), entity_ids=[_deployment_id(d) for d in given]):
+                await handler.execute(given)
+        self._last_work = self.reports[-1]
+        return self.reports[-1]
+
+    # -- cycle requests and timers ---------------------------------------------------------------
+
+    async def request_cycle(self, name: str) -> None:
+        if name in BEP_COMPONENTS:
+            for component in BEP_COMPONENTS[name]:
+                if isinstance(component, ReconcileStage):
+                    # the mark the reconciler's flag reads (nothing in 26.4.16 sets it)
+                    await self.valkey.mark_schedules_needed_batch([component.reconcile_type])
+                else:
+                    await self.route_controller.mark_lifecycle_needed(super().handler(component)[1])
+            return
+        await super().request_cycle(name)
+
+    async def is_requested(self, name: str) -> bool:
+        """For a BEP handler 26.4.16 no longer has: whether a cycle of any of its components was
+        requested (each mark read is consumed)."""
+        if name not in BEP_COMPONENTS:
+            return await super().is_requested(name)
+        requested = False
+        for component in BEP_COMPONENTS[name]:
+            if isinstance(component, ReconcileStage):
+                requested |= await self.valkey.load_and_delete_schedule_mark(component.reconcile_type)
+            else:
+                requested |= await self.take_request(super().handler(component)[1])
+        return requested
+
+    def set_up_timers(self) -> None:
+        _, reconcile_specs = self.reconciler
+        orchestrator = SokovanOrchestrator(
+            schedule_coordinator=_NoSessionTimers(),  # type: ignore[arg-type]
+            deployment_coordinator=self.deployment_coordinator,
+            route_coordinator=self.route_coordinator,
+            reconciler_coordinator=self.reconciler[0],
+            reconciler_task_specs=reconcile_specs,
+        )
+        self.timers = {spec.name: spec for spec in orchestrator.create_task_specs()}
+
+    def timer(self, name: str, kind: str) -> Any:
+        if name not in BEP_TIMERS:
+            return super().timer(name, kind)
+        reconcile_type = BEP_TIMERS[name]
+        prefix = "reconcile_process_if_needed" if kind == "process_if_needed" else "reconcile_process"
+        timer = self.timers.get(f"{prefix}_{reconcile_type}")
+        if timer is not None:
+            event = timer.event_factory()
+            assert getattr(event, "reconcile_type", None) == reconcile_type, f"the {timer.name} timer raises {event!r}"
+        return timer
+
+
+def _deployment_id(item: Any) -> uuid.UUID:
+    return item.deployment_info.id
+
+
+def _group_ids(views: Sequence[Any]) -> list[uuid.UUID]:
+    ids: list[uuid.UUID] = []
+    for view in views:
+        ids.extend([view.group_id, view.deployment_id])
+    return ids
+
+
+def _component_name(component: str | ReconcileStage) -> str:
+    return f"the {component.reconcile_type} reconcile" if isinstance(component, ReconcileStage) else component
+
+
+__all__ = ["BEP_COMPONENTS", "DeploymentLifecycleSubStep", "RouteLifecycleType", "ServingWorld"]
