@@ -33,6 +33,19 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     And no session is requested for deployment "llama"
 
   @CD-001 @happy-path @as-implemented
+  Scenario: A new deployment is left PENDING by the check-pending cycle, unregistered and without a session
+    No cycle takes a PENDING deployment: it is deployed once its revision is activated.
+
+    Given deployment "llama" is PENDING with 2 replicas
+    When a check-pending-deployments cycle runs
+    Then deployment "llama" stays PENDING
+    And the app proxy is not contacted
+    And deployment "llama" has no URL
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"
+    And no session is requested for deployment "llama"
+
+  @CD-001 @happy-path @as-implemented
   Scenario: Check-pending examines the deployments waiting for their first registration
     Given deployment "llama" is PENDING
     And deployment "mistral" is CREATED

@@ -45,6 +45,14 @@ Feature: Check the replica count of ready deployments (CheckReplicaDeploymentHan
     Then deployment "llama" stays READY
     And the next scaling-deployments cycle is requested
 
+  @CR-001 @edge-case @as-implemented
+  Scenario: Checking ready deployments requests no further cycle
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    When a check-replica-deployments cycle runs
+    Then deployment "llama" stays READY
+    And no further cycle is requested
+
   @CR-001 @edge-case
   Scenario: Replica checks run every 5 seconds when requested and every 30 seconds regardless
     When the manager sets up its deployment and route timers
@@ -77,6 +85,31 @@ Feature: Check the replica count of ready deployments (CheckReplicaDeploymentHan
     Examples: scaled in to no replica at all
       | replicas   | routes |
       | 0 replicas | "r1"   |
+
+  Scenario Outline: A ready deployment whose active routes differ from its replica count gets a target and stays READY
+    The replica check only stores the target; nothing is recorded or announced for the deployment,
+    and no cycle is requested: the routes are created or retired by the scaling that follows on
+    its own timer.
+
+    Given deployment "llama" is READY with <replicas>
+    And deployment "llama" has routes <routes> in RUNNING
+    When a check-replica-deployments cycle runs
+    Then deployment "llama" now wants <replicas>
+    And deployment "llama" stays READY
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"
+    And no further cycle is requested
+    And routes <routes> stay RUNNING
+
+    @CR-002 @happy-path @as-implemented
+    Examples: fewer active routes than replicas
+      | replicas   | routes |
+      | 2 replicas | "r1"   |
+
+    @CR-003 @happy-path @as-implemented
+    Examples: more active routes than replicas
+      | replicas  | routes        |
+      | 1 replica | "r1" and "r2" |
 
   @CR-002 @edge-case
   Scenario: A route that is being terminated no longer counts as a replica

@@ -57,6 +57,39 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And route "r4" stays FAILED_TO_START
     And route "r5" stays TERMINATED
 
+  @DD-001 @happy-path @as-implemented
+  Scenario: A destroyed deployment is unregistered at once, and its routes are left to a drain that follows
+    Destruction retires the deployment's replica group (its target becomes 0) and asks the app
+    proxy to unregister the endpoint; the routes themselves are not touched in this cycle.
+
+    Given deployment "llama" is DESTROYING
+    And deployment "llama" is registered with the app proxy
+    And deployment "llama" has routes "r1" and "r2" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And route "r2" is served by session "s2", which is RUNNING
+    When a destroying-deployments cycle runs
+    Then the app proxy is asked to unregister deployment "llama"
+    And the app proxy no longer routes to deployment "llama"
+    And deployment "llama" moves to DESTROYED
+    And the deployment history of "llama" records a SUCCESS of "destroying-deployments" from DESTROYING to DESTROYED
+    And a lifecycle notification says deployment "llama" went from DESTROYING to DESTROYED
+    And routes "r1" and "r2" stay RUNNING
+    And the next drain-routes cycle is requested
+    And session "s1" is still RUNNING
+    And session "s2" is still RUNNING
+
+  @DD-001 @happy-path @as-implemented
+  Scenario: The routes of a destroyed deployment are taken out of service by the scaling that follows
+    Given deployment "llama" is DESTROYING
+    And deployment "llama" has routes "r1" and "r2" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And route "r2" is served by session "s2", which is RUNNING
+    When a destroying-deployments cycle runs
+    And a scaling-deployments cycle runs
+    Then routes "r1" and "r2" move to TERMINATING
+    And session "s1" is still RUNNING
+    And session "s2" is still RUNNING
+
   @DD-001 @edge-case
   Scenario: A deployment in a scaling group without an app proxy is destroyed without one
     Given deployment "llama" is DESTROYING
@@ -122,6 +155,22 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And the app proxy is not contacted
     And the app proxy still routes to deployment "llama"
     And the next terminate-routes cycle is not requested
+
+  @DD-002 @error-case @as-implemented
+  Scenario: A deployment whose replica group could not be retired is DESTROYED and its routes keep serving
+    Given deployment "llama" is DESTROYING
+    And deployment "llama" is registered with the app proxy
+    And deployment "llama" has routes "r1" and "r2" in RUNNING
+    And the database refuses changes to replica groups
+    When a destroying-deployments cycle runs
+    Then the coordinator logs that the destroying-deployments handler failed with "changes to replica groups are refused"
+    And deployment "llama" moves to DESTROYED
+    And the deployment history of "llama" records a NEED_RETRY of "destroying-deployments" from DESTROYING to DESTROYED
+    And the last deployment history record of "llama" says "Unexpected error in destroying-deployments"
+    And routes "r1" and "r2" stay RUNNING
+    And the app proxy is not contacted
+    And the app proxy still routes to deployment "llama"
+    And the next drain-routes cycle is not requested
 
   @DD-002 @error-case @as-implemented
   Scenario: A DESTROYED deployment is not taken again by the next destroying cycle
@@ -194,3 +243,16 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And the last deployment history record of "llama" says "Failed to unregister endpoint"
     And route "r1" moves to TERMINATING
     And the next terminate-routes cycle is not requested
+
+  @DD-003 @edge-case @as-implemented
+  Scenario: A deployment whose unregistration the app proxy refuses is DESTROYED with a failure record
+    Given deployment "llama" is DESTROYING
+    And deployment "llama" is registered with the app proxy
+    And the app proxy refuses to unregister endpoints with HTTP 500
+    When a destroying-deployments cycle runs
+    Then the app proxy is asked to unregister deployment "llama"
+    And deployment "llama" moves to DESTROYED
+    And the deployment history of "llama" records a NEED_RETRY of "destroying-deployments" from DESTROYING to DESTROYED
+    And the last deployment history record of "llama" says "Failed to unregister endpoint"
+    And the app proxy still routes to deployment "llama"
+    And the next drain-routes cycle is not requested

@@ -62,6 +62,21 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
     When a reconcile-deployments cycle runs
     Then a new route of deployment "llama" is waiting to be provisioned
 
+  @RC-003 @error-case @as-implemented
+  Scenario: A replica without a route gets a route created while the deployment stays READY, unrecorded
+    The route is created for the deployment's replica group; the deployment's own lifecycle and
+    history are not touched, and no provisioning cycle is requested for the new route.
+
+    Given deployment "llama" is READY with 2 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    When a reconcile-deployments cycle runs
+    Then a new route of deployment "llama" is waiting to be provisioned
+    And route "r1" stays RUNNING
+    And deployment "llama" stays READY
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"
+    And the next provision-routes cycle is not requested
+
   Scenario Outline: A ready deployment whose active routes do not match its target goes back to SCALING
     Given deployment "llama" is READY with <replicas>
     And deployment "llama" has routes <routes> in RUNNING
@@ -121,3 +136,9 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
     When the manager sets up its deployment and route timers
     Then a reconcile-deployments cycle never runs on request
     And a reconcile-deployments cycle is forced every 30 seconds, the first time after 10 seconds
+
+  @RC-003 @edge-case @as-implemented
+  Scenario: Reconciliation runs every 30 seconds, the first time after 30 seconds, and every 5 seconds on request
+    When the manager sets up its deployment and route timers
+    Then a reconcile-deployments cycle runs every 5 seconds if it has been requested
+    And a reconcile-deployments cycle is forced every 30 seconds, the first time after 30 seconds

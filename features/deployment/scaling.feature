@@ -49,6 +49,24 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     Then a session is requested for deployment "llama"
     And deployment "llama" has 2 active routes
 
+  @SC-001 @happy-path @as-implemented
+  Scenario: Scaling out creates a route for every missing replica and leaves the deployment as it is
+    The routes are created for the deployment's replica group; the deployment's lifecycle and
+    history are not touched, and the new routes wait for the provisioning cycle's own timer.
+
+    Given deployment "llama" is READY with 1 replica
+    And deployment "llama" has route "r1" in RUNNING
+    And the autoscaler has set deployment "llama" to 3 replicas
+    When a scaling-deployments cycle runs
+    Then 2 new routes of deployment "llama" are waiting to be provisioned
+    And route "r1" stays RUNNING
+    And route "r1" still receives traffic
+    And deployment "llama" stays READY
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"
+    And the next provision-routes cycle is not requested
+    And no session is requested for deployment "llama"
+
   @SC-001 @edge-case
   Scenario: A SCALING deployment whose routes already match its target stays SCALING, unrecorded
     The handler reports such a deployment as skipped, and the coordinator has no transition for a
@@ -79,6 +97,12 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     Then a scaling-deployments cycle runs every 5 seconds if it has been requested
     And a scaling-deployments cycle is forced every 30 seconds, the first time after 10 seconds
 
+  @SC-001 @edge-case @as-implemented
+  Scenario: Scaling runs every 30 seconds, the first time after 30 seconds, and every 5 seconds on request
+    When the manager sets up its deployment and route timers
+    Then a scaling-deployments cycle runs every 5 seconds if it has been requested
+    And a scaling-deployments cycle is forced every 30 seconds, the first time after 30 seconds
+
   @SC-001 @edge-case
   Scenario: A requested scaling cycle scales on the short timer
     Given deployment "llama" is SCALING with 1 replica
@@ -105,6 +129,22 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     And the autoscaler has set deployment "llama" to 1 replica
     When a scaling-deployments cycle runs
     Then session "s2" is being terminated
+
+  @SC-002 @happy-path @as-implemented
+  Scenario: Scaling in drains the unhealthy route and leaves its session to the route termination that follows
+    Given deployment "llama" is READY with 2 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is RUNNING
+    And deployment "llama" has route "r2" in UNHEALTHY
+    And route "r2" is served by session "s2", which is RUNNING
+    And the autoscaler has set deployment "llama" to 1 replica
+    When a scaling-deployments cycle runs
+    Then route "r2" moves to TERMINATING
+    And route "r1" stays RUNNING
+    And session "s2" is still RUNNING
+    And session "s1" is still RUNNING
+    And deployment "llama" stays READY
+    And the next drain-routes cycle is not requested
 
   Scenario Outline: Scaling in takes the least healthy routes out of service first
     Given deployment "llama" is SCALING with 4 replicas
@@ -180,6 +220,13 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     Then deployment "llama" has 2 active routes
     And deployment "llama" moves to READY
 
+  @SC-003 @edge-case @as-implemented
+  Scenario: A scale-out of 10 replicas creates all 10 routes in one cycle, the deployment staying READY
+    Given deployment "llama" is READY with 10 replicas
+    When a scaling-deployments cycle runs
+    Then 10 new routes of deployment "llama" are waiting to be provisioned
+    And deployment "llama" stays READY
+
   @SC-004 @error-case
   Scenario: A scale-up without enough resources creates only the replicas that fit, the rest waits
     Given every agent of the scaling group is fully occupied
@@ -198,3 +245,13 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
     Then 2 new routes of deployment "llama" are waiting to be provisioned
     And deployment "llama" moves to READY
     And the deployment history of "llama" records a SUCCESS of "scaling-deployments" from SCALING to READY
+
+  @SC-004 @error-case @as-implemented
+  Scenario: A scale-up creates every missing route whatever the free resources, the deployment staying READY
+    Given every agent of the scaling group is fully occupied
+    And deployment "llama" is READY with 3 replicas
+    And deployment "llama" has route "r1" in RUNNING
+    When a scaling-deployments cycle runs
+    Then 2 new routes of deployment "llama" are waiting to be provisioned
+    And deployment "llama" stays READY
+    And no session is requested for deployment "llama"

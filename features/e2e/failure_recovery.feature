@@ -56,6 +56,20 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s1" is still PREPARING
     And agent "a1" was asked to check and pull images once
 
+  @SW-001 @error-case @as-implemented
+  Scenario: A session whose agent never answers the image check stays PREPARING, its agent asked again at each check
+    The precondition check takes PREPARING sessions too and asks their agents again for the image
+    (the forced check of the long timer, once when the 20 minutes have passed); nothing times the
+    session out.
+
+    Given agent "a1" takes requests and never answers them
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is PREPARING
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s1" is still PREPARING
+    And agent "a1" was asked to check and pull images 2 times
+
   @PR-005 @error-case
   Scenario: A session CREATING for more than 10 minutes expires
     Given agent "a1" is slow to start kernels

@@ -33,6 +33,17 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     When the health-check-routes handler runs
     Then route "r1" is reported as a success
 
+  @RH-001 @happy-path @as-implemented
+  Scenario: A warming-up route whose replica passes its probe moves to RUNNING through check-warming-up-routes
+    The route check-warming-up-routes activates is RUNNING with its health not yet checked; the
+    next health-check-routes cycle reads the passing probe and makes it healthy.
+
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When a check-warming-up-routes cycle runs
+    And a health-check-routes cycle runs
+    Then route "r1" moves to RUNNING
+
   @RH-001 @edge-case
   Scenario: The route history names the health check's first target state as the state a route left
     A route that went from HEALTH_CHECKING (DEGRADED) to RUNNING (HEALTHY) is recorded as going
@@ -103,6 +114,13 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     When a health-check-routes cycle runs
     Then route "r1" moves to UNHEALTHY
 
+  @RH-002 @error-case @as-implemented
+  Scenario: A RUNNING route whose replica fails one probe stays RUNNING within its retries
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy reports route "r1" not ready
+    When a health-check-routes cycle runs
+    Then route "r1" stays RUNNING
+
   @RH-003 @error-case
   Scenario: A RUNNING route whose readiness report is overdue goes back to HEALTH_CHECKING
     The manager's view of a delayed response is a report older than 5 minutes: the route is not
@@ -157,6 +175,27 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
       | 300 seconds | RUNNING         |
       | 301 seconds | HEALTH_CHECKING |
 
+  Scenario Outline: A probe result counts as fresh for 2 minutes
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy last reported route "r1" ready <age> ago
+    When a health-check-routes cycle runs
+    Then route "r1" is now <state>
+
+    @RH-003 @edge-case @as-implemented
+    Examples:
+      | age         | state    |
+      | 119 seconds | RUNNING  |
+      | 120 seconds | RUNNING  |
+      | 121 seconds | DEGRADED |
+
+  @RH-003 @error-case @as-implemented
+  Scenario: A RUNNING route whose replica has not been probed lately stays RUNNING, marked DEGRADED
+    Given deployment "llama" has route "r1" in RUNNING
+    And the app proxy last reported route "r1" ready 6 minutes ago
+    When a health-check-routes cycle runs
+    Then route "r1" is now DEGRADED
+    And the last route history record of "r1" says "health-check-routes marked route as stale"
+
   @RH-004 @happy-path
   Scenario: A route needs 3 consecutive passing checks before it moves to RUNNING
     Given deployment "llama" has route "r1" in HEALTH_CHECKING
@@ -171,3 +210,10 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     When a health-check-routes cycle runs
     Then route "r1" moves to RUNNING
     And the route history of "r1" records a SUCCESS of "health-check-routes" from HEALTHY to HEALTHY
+
+  @RH-004 @happy-path @as-implemented
+  Scenario: A warming-up route moves to RUNNING on its first passing probe
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And the app proxy reports route "r1" ready
+    When a check-warming-up-routes cycle runs
+    Then route "r1" is reported as a success

@@ -102,6 +102,23 @@ Feature: Provision routes (ProvisioningRouteHandler)
     Then the session requested for route "r1" is still PENDING
     And route "r1" moves to HEALTH_CHECKING
 
+  @RP-001 @happy-path @as-implemented
+  Scenario: A provisioning route gets a session and stays PROVISIONING while the session starts
+    Given deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then route "r1" is served by a new PENDING inference session of the owner of deployment "llama"
+    And route "r1" stays PROVISIONING
+    And the route history of "r1" records a SUCCESS of "provision-routes" from PROVISIONING to PROVISIONING
+
+  @RP-001 @happy-path @as-implemented
+  Scenario: A provisioned route whose session runs moves to HEALTH_CHECKING through check-starting-routes
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is RUNNING
+    When a provision-routes cycle runs
+    And a check-starting-routes cycle runs
+    Then no session is requested for route "r1"
+    And route "r1" moves to HEALTH_CHECKING
+
   @RP-003 @error-case
   Scenario: A route whose session has TERMINATED moves to FAILED
     Given deployment "llama" has route "r1" in PROVISIONING
@@ -116,6 +133,16 @@ Feature: Provision routes (ProvisioningRouteHandler)
     When a provision-routes cycle runs
     Then no session is requested for route "r1"
     And route "r1" moves to HEALTH_CHECKING
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A provisioned route whose session has TERMINATED is sent to TERMINATING through check-starting-routes
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And route "r1" is served by session "s1", which is TERMINATED
+    When a provision-routes cycle runs
+    And a check-starting-routes cycle runs
+    Then no session is requested for route "r1"
+    And route "r1" moves to TERMINATING
+    And the last route history record of "r1" says "Session terminated"
 
   @RP-003 @error-case @as-implemented
   Scenario: A route whose session the scheduler refuses moves to FAILED
@@ -137,6 +164,13 @@ Feature: Provision routes (ProvisioningRouteHandler)
     Then route "r1" is reported as a failure with reason "Failed to provision"
     And the failure of route "r1" mentions "No scaling groups available for this session."
     And the failure of route "r1" mentions "default: Session type inference not allowed (allowed: interactive, batch)"
+
+  @RP-003 @error-case @as-implemented
+  Scenario: A route of a scaling group that does not accept inference sessions still gets its session
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And the scaling group does not accept inference sessions
+    When a provision-routes cycle runs
+    Then route "r1" is served by a new PENDING inference session of the owner of deployment "llama"
 
   @RP-003 @error-case @as-implemented
   Scenario: A route whose model folder the storage proxy cannot locate moves to FAILED
@@ -168,4 +202,13 @@ Feature: Provision routes (ProvisioningRouteHandler)
     And deployment "llama" has route "r1" in PROVISIONING
     When a provision-routes cycle runs
     Then route "r1" moves to HEALTH_CHECKING
+    And route "r2" moves to FAILED
+
+  @RP-003 @error-case @as-implemented
+  Scenario: One route that cannot be provisioned does not hold back the others, which get their sessions
+    Given deployment "phi" is DESTROYED
+    And deployment "phi" has route "r2" in PROVISIONING
+    And deployment "llama" has route "r1" in PROVISIONING
+    When a provision-routes cycle runs
+    Then route "r1" is served by a new PENDING inference session of the owner of deployment "llama"
     And route "r2" moves to FAILED

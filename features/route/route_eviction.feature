@@ -34,6 +34,16 @@ Feature: Evict unhealthy routes (RouteEvictionHandler)
     And session "s1" is still RUNNING
 
   @RE-001 @happy-path @as-implemented
+  Scenario: An UNHEALTHY route is moved to TERMINATING, recorded as leaving PROVISIONING, its traffic settings untouched
+    Given deployment "llama" has route "r1" in UNHEALTHY
+    And route "r1" is served by session "s1", which is RUNNING
+    When an evict-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And the route history of "r1" records a SUCCESS of "evict-routes" from PROVISIONING to TERMINATING
+    And route "r1" still receives traffic
+    And session "s1" is still RUNNING
+
+  @RE-001 @happy-path @as-implemented
   Scenario: An UNHEALTHY route its scaling group cleans up is reported as a success
     Given deployment "llama" has route "r1" in UNHEALTHY
     When the evict-routes handler runs
@@ -70,6 +80,16 @@ Feature: Evict unhealthy routes (RouteEvictionHandler)
     When an evict-routes cycle runs
     Then the evict-routes handler was not given route "r1"
     And route "r1" stays HEALTH_CHECKING
+    And route "r2" moves to TERMINATING
+
+  @RE-001 @edge-case @as-implemented
+  Scenario: Every active route is considered for eviction, and only those in a state the scaling group cleans up are evicted
+    Given deployment "llama" has route "r1" in HEALTH_CHECKING
+    And deployment "llama" has route "r2" in UNHEALTHY
+    And the scaling group cleans up routes that are unhealthy and degraded
+    When an evict-routes cycle runs
+    Then route "r1" stays HEALTH_CHECKING
+    And route "r1" is not reported
     And route "r2" moves to TERMINATING
 
   @RE-001 @edge-case @as-implemented

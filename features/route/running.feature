@@ -73,6 +73,19 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
     And the check-running-routes handler was not given route "r2"
     And route "r2" stays TERMINATING
 
+  @RR-001 @edge-case @as-implemented
+  Scenario: Provisioning routes are watched as well, terminating ones are not
+    Given deployment "llama" has route "r1" in PROVISIONING
+    And deployment "llama" has route "r2" in TERMINATING
+    And route "r2" is served by session "s2", which is TERMINATED
+    And deployment "llama" has route "r3" in RUNNING
+    And route "r3" is served by session "s3", which is RUNNING
+    When a check-running-routes cycle runs
+    Then route "r1" is reported as a success
+    And route "r1" stays PROVISIONING
+    And the check-running-routes handler was not given route "r2"
+    And route "r2" stays TERMINATING
+
   @RR-001 @edge-case
   Scenario: Running routes are watched every 10 seconds when requested and every minute regardless
     When the manager sets up its deployment and route timers
@@ -110,6 +123,21 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
       | ERROR      |
       | CANCELLED  |
 
+  Scenario Outline: A route whose session ended as <status> moves to TERMINATING, recorded as leaving PROVISIONING
+    Given deployment "llama" has route "r1" in RUNNING
+    And route "r1" is served by session "s1", which is <status>
+    When a check-running-routes cycle runs
+    Then route "r1" moves to TERMINATING
+    And the route history of "r1" records a FAILURE of "check-running-routes" from PROVISIONING to TERMINATING
+    And the last route history record of "r1" says "Route session is in terminal state."
+
+    @RR-003 @happy-path @as-implemented
+    Examples:
+      | status     |
+      | TERMINATED |
+      | ERROR      |
+      | CANCELLED  |
+
   @RR-003 @happy-path
   Scenario: A route whose session has terminated is reported with the session's status
     Given deployment "llama" has route "r1" in UNHEALTHY
@@ -125,6 +153,13 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
     Then route "r1" moves to TERMINATING
     And the last route history record of "r1" says "No session associated with route."
     And the last route history record of "r1" carries the error code "model-service_read_not-found"
+
+  @RR-003 @edge-case @as-implemented
+  Scenario: A FAILED route is left as it is
+    Given deployment "llama" has route "r1" in FAILED
+    When a check-running-routes cycle runs
+    Then route "r1" stays FAILED
+    And nothing is recorded in the route history of "r1"
 
   @RR-003 @edge-case
   Scenario: Only the route whose session ended is sent to TERMINATING

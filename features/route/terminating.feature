@@ -102,6 +102,24 @@ Feature: Terminate routes (TerminatingRouteHandler)
     Then route "r1" moves to TERMINATED
     And session "s1" is marked for termination with reason "ROUTE_TERMINATION"
 
+  @RT-002 @edge-case @as-implemented
+  Scenario: A route that finished draining moments ago stays TERMINATING for its grace period, with its session
+    Given deployment "llama" has route "r1" in TERMINATING
+    And route "r1" is served by session "s1", which is RUNNING
+    And route "r1" has been TERMINATING for 10 seconds
+    When a terminate-routes cycle runs
+    Then route "r1" stays TERMINATING
+    And session "s1" is still RUNNING
+
+  @RT-002 @edge-case @as-implemented
+  Scenario: A route is terminated with its session once its grace period has passed
+    Given deployment "llama" has route "r1" in TERMINATING
+    And route "r1" is served by session "s1", which is RUNNING
+    And route "r1" has been TERMINATING for 30 seconds
+    When a terminate-routes cycle runs
+    Then route "r1" moves to TERMINATED
+    And session "s1" is marked for termination with reason "ROUTE_TERMINATION"
+
   @RT-003 @edge-case
   Scenario: A route whose termination exceeded the timeout is forced to TERMINATED with its session
     Given deployment "llama" has route "r1" in TERMINATING

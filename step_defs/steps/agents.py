@@ -85,6 +85,12 @@ def asked_to_pull_once(world: SchedulerWorld, agent: str) -> None:
     assert len(asked) == 1, f"agent {agent} was asked to check and pull {len(asked)} times"
 
 
+@then(phrase('agent "{agent:Name}" was asked to check and pull images {count:d} times'))
+def asked_to_pull_times(world: SchedulerWorld, agent: str, count: int) -> None:
+    asked = world.agents.requests_to(agent, "check_and_pull")
+    assert len(asked) == count, f"agent {agent} was asked to check and pull {len(asked)} times"
+
+
 @then(phrase('agent "{agent:Name}" starts pulling image "{image:Name}"'))
 def starts_pulling(world: SchedulerWorld, agent: str, image: str) -> None:
     assert image in world.agents[agent].pulling, (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ai.backend.common.data.endpoint.types import EndpointLifecycle
 from ai.backend.common.events.event_types.notification import NotificationTriggeredEvent
-from ai.backend.common.types import RuntimeVariant
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
@@ -36,8 +35,7 @@ def desired_replicas(world: ServingWorld, name: str, count: int) -> None:
 
 @given(phrase('deployment "{name:Name}" serves a custom model whose model folder no longer exists'))
 def custom_model_without_folder(world: ServingWorld, name: str) -> None:
-    world.remove_model_folder(name)
-    world.amend_deployment(name, runtime_variant=RuntimeVariant.CUSTOM)
+    world.serve_custom_model_without_folder(name)
 
 
 @given(phrase('an inference session "{session:Name}" belongs to no deployment and is {status:SessionStatus}'))
@@ -48,6 +46,12 @@ def orphaned_session(world: ServingWorld, session: str, status: SessionStatus) -
 @given("the database refuses changes to routes")
 async def routes_read_only(world: ServingWorld) -> None:
     await world.refuse_route_updates("changes to routes are refused")
+
+
+@given("the database refuses changes to replica groups")
+async def replica_groups_read_only(world: ServingWorld) -> None:
+    """Releases that keep a deployment's routes under replica groups (26.4.16) write those groups."""
+    await world.refuse_replica_group_updates("changes to replica groups are refused")
 
 
 @given(phrase('deployment "{name:Name}" is deploying a new revision by rolling update'))
@@ -84,7 +88,7 @@ async def _lifecycle(world: ServingWorld, name: str):
 async def _assert_lifecycle(world: ServingWorld, name: str, state: StateWord[EndpointLifecycle]) -> None:
     actual = await _lifecycle(world, name)
     assert state.code is not None, (
-        f"deployment {name!r} is {actual.name}: 26.3.3 has no {state.word} deployment state ({state.note})"
+        f"deployment {name!r} is {actual.name}: {world.release} has no {state.word} deployment state ({state.note})"
     )
     assert actual == state.code, f"deployment {name!r} is {actual.name}, not {state}"
 

@@ -17,7 +17,6 @@ from support.engine.bdd import then
 from support.engine.phrases import phrase
 
 COORDINATOR_LOGGER = "ai.backend.manager.sokovan.scheduler.coordinator"
-DEPLOYMENT_COORDINATOR_LOGGER = "ai.backend.manager.sokovan.deployment.coordinator"
 DEPLOYMENT_EXECUTOR_LOGGER = "ai.backend.manager.sokovan.deployment.executor"
 DEPLOYMENT_EVALUATOR_LOGGER = "ai.backend.manager.sokovan.deployment.strategy.evaluator"
 
@@ -47,11 +46,11 @@ def registration_failure_logged(world: ServingWorld, name: str) -> None:
 
 
 @then(phrase('the coordinator logs that the {handler:Name} handler failed with "{message:Name}"'))
-def handler_failure_logged(handler: str, message: str) -> None:
-    wanted = f"handler {handler}: execute() raised an unexpected error"
+def handler_failure_logged(world: ServingWorld, handler: str, message: str) -> None:
+    logs = world.handler_failure_logs(handler)  # the release's: which coordinator logs it, and how
     state(
         f"unexpected error of the {handler} handler saying {message!r}",
-        lambda e: e.where == DEPLOYMENT_COORDINATOR_LOGGER and wanted in e.message and message in e.message,
+        lambda e: any(e.where == where and wanted in e.message for where, wanted in logs) and message in e.message,
     )
 
 

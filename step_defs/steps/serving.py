@@ -151,7 +151,7 @@ async def served_by_new_session(world: ServingWorld, route: str, status, name: s
 )
 async def session_kernel(world: ServingWorld, route: str, name: str, resources) -> None:
     session = await _session_of(world, route)
-    image = await world.read.image((await world.read.deployment(world.deployment(name)))["image"])
+    image = await world.read.image(await world.deployment_image(name))
     kernels = await world.read.kernels_of(session["id"])
     assert len(kernels) == 1, f"the session of route {route!r} has {len(kernels)} kernels"
     kernel = kernels[0]

@@ -48,7 +48,9 @@ async def session_result(world: CoordinatorWorld, name: str, result: str) -> Non
 @then(phrase('the status info of session "{name:Name}" is "{info:Name}"'))
 async def session_status_info(world: CoordinatorWorld, name: str, info: str) -> None:
     row = await _session(world, name)
-    assert row["status_info"] == termination_reason(info), f"the status info of session {name} is {row['status_info']!r}"
+    assert row["status_info"] == termination_reason(info), (
+        f"the status info of session {name} is {row['status_info']!r}"
+    )
 
 
 @then(phrase('session "{name:Name}" has a termination time'))

@@ -1,35 +1,24 @@
 @scheduler @coordinator @database
 Feature: Failure classification by the coordinators
   When a handler reports a failure, its coordinator decides what the failure means, first match
-  wins: it gives up once the handler has failed 5 times in a row (SERVICE_MAX_RETRIES); it has
-  expired once that streak of failures started longer ago than the time limit of the current
-  state; otherwise it needs a retry. The coordinator then applies the transition the handler
-  declares for that outcome, if it declares one, and records it in the history, where identical
-  consecutive records are merged into one that counts them. The streak is read from the history
-  alone: its attempts and its start are those of the last history record when that record is the
-  same handler's, and otherwise the failure is a first one.
+  wins: it gives up once the handler has failed 5 times in a row, the retry limit; it has expired
+  once that streak of failures started longer ago than the time limit that applies to the
+  current phase, where one applies; otherwise it needs a retry. The coordinator
+  then applies the transition the handler declares for that outcome, if it declares one, and
+  records it in the history, where identical consecutive records are merged into one that counts
+  them. The streak is read from the history alone: its attempts and its start are those of the
+  last history record when that record is the same handler's, and otherwise the failure is a
+  first one.
 
-  The schedule coordinator (time limits: PREPARING 900 s, PULLING 900 s, CREATING 600 s) and the
-  deployment coordinator (DEPLOYING 1800 s, SCALING 1800 s) classify alike. What 26.3.3's own
-  handlers can reach is another matter: each rule below says what it is.
+  The schedule coordinator and the deployment coordinator classify alike. Which of these
+  outcomes production's own handlers can reach is another matter: it depends on which handlers
+  report failures, for which states, and where a time limit applies.
 
   @deployment
   Rule: The deployment coordinator classifies what the deployment handlers report
-    For a failure, reconcile-deployments (READY deployments) declares a move to SCALING whatever
-    the classification; destroying-deployments (DESTROYING) a move to DESTROYED; the three
-    deploying handlers (DEPLOYING, one cycle per deploying step) a move to the ROLLING_BACK step
-    when the failure has expired or gives up, and nothing when it needs a retry; check-pending,
-    check-replica and scaling declare nothing. A transition is recorded in the deployment history
-    and announced by a lifecycle notification that carries the classification.
-
-    In 26.3.3, production reaches a failure that needs a retry, and nothing else. READY and
-    DESTROYING have no time limit, and a reconcile or destroying failure moves the deployment out
-    of the state its handler takes, so no streak goes beyond its first failure. DEPLOYING has a
-    limit, but a deploying handler's failure that needs a retry is recorded nowhere, so no streak
-    ever starts, and a deployment that keeps failing to deploy neither expires nor gives up. No
-    handler declares a transition for SCALING's limit. And every deploying cycle fails in 26.3.3:
-    both deployment strategies, rolling update and blue-green, raise "not yet implemented" when
-    the deploying handlers evaluate them.
+    Each deployment handler declares what becomes of a deployment it reports as failed, for
+    each classification. A transition is recorded in the deployment history and announced by a
+    lifecycle notification that carries the classification.
 
     These scenarios run the real deployment coordinator, its handlers and the deployment
     repository on PostgreSQL.
@@ -112,22 +101,14 @@ Feature: Failure classification by the coordinators
       And no lifecycle notification is sent for deployment "llama"
 
   Rule: The schedule coordinator's classification rules, checked with a purpose-built failing handler
-    No scheduler handler of 26.3.3 reaches these outcomes. The lifecycle handlers take PENDING
-    (schedule-sessions, sweep-sessions), SCHEDULED (check-precondition), PREPARED
-    (start-sessions), TERMINATING (terminate-sessions) and DEPRIORITIZING (deprioritize-sessions)
-    sessions: none takes PREPARING, PULLING or CREATING sessions, the only statuses with a time
-    limit; none declares a transition for a failure that needs a retry, so no attempt is ever
-    recorded; and the only one that reports failures at all, sweep-sessions, reports PENDING
-    sessions. The promotions and kernel handlers classify nothing.
-
-    The scenarios therefore put a purpose-built handler, "failing-probe", in the place of
-    start-sessions, so that it runs in the start-sessions cycle: it takes the sessions of one
-    status and reports every one of them as failed. It declares: need retry, the session stays in
-    its status; expired, the session moves to TERMINATING; give up, the session and its kernels go
-    back to PENDING to be scheduled again. Everything else is the real coordinator on the real
-    scheduler repository and a PostgreSQL database. They check the coordinator's rules, not what
-    production does. In 26.4.16 no status has a time limit of its own: a phase has one only where
-    the session's options give its handler a timeout.
+    The scenarios put a purpose-built handler, "failing-probe", in the place of start-sessions,
+    so that it runs in the start-sessions cycle: it takes the sessions of one status and reports
+    every one of them as failed. It declares: need retry, the session stays in its status;
+    expired, the session moves to TERMINATING; give up, the session and its kernels go back to
+    PENDING to be scheduled again. Everything else is the real coordinator on the real scheduler
+    repository and a PostgreSQL database. They check the coordinator's rules, not what production
+    does: production's scheduler handlers report failures for few sessions, or none, in the
+    statuses these scenarios use.
 
     Background:
       Given the scaling group "default"

@@ -1,13 +1,11 @@
 @scheduler @coordinator @database
 Feature: Hook execution (transition hooks of the schedule coordinator)
-  In Backend.AI 26.3.3 the coordinator runs a transition hook on each session a promotion moves to
-  RUNNING or TERMINATED, before the move; no other status has a hook, and lifecycle handlers never
-  run one. The RUNNING hook records the kernels' resources in use on their agents, asks the agent
-  of a batch session's main kernel to start the batch job, and refreshes the routes of the
-  endpoint an inference session serves. The TERMINATED hook only does the latter. A hook that
-  fails holds its session back: the session is not moved and is tried again by the next cycle.
-  In 26.4.16 the RUNNING hook only starts a batch session's job and the TERMINATED hook only
-  removes a session's own network: neither records resources nor touches routes.
+  The schedule coordinator runs a transition hook on a session just before a promotion moves it
+  to a status that has one; a lifecycle handler's move runs none. The BEP covers the hook of the
+  move to RUNNING (the resources in use are recorded), the hook of the move to TERMINATED (the
+  resources are released) and a hook that fails (it is logged, and the move still completes).
+  The scenarios check a hook by its effects: the resources in use on an agent, a batch job
+  started, the routes of an inference endpoint, and whether the session moves.
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema.

@@ -1,12 +1,11 @@
 @scheduler @kernel
 Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
-  The sweep-stale-kernels handler looks at every RUNNING kernel of a scaling group and decides,
-  through the session terminator's staleness check, whether it is still alive. In Backend.AI
-  26.3.3 a kernel counts as stale when its agent has stopped reporting its presence (or never
-  did), and it is declared dead only when its agent then confirms that it no longer runs it. A
-  dead kernel is reported as a failure with reason "STALE_KERNEL" ("stale-kernel" in 26.4.16) and
-  goes to TERMINATED; every other kernel is reported as alive and keeps its status. The kernel's
-  last statistics are not consulted.
+  The BEP has the stale-kernel sweeper look at the RUNNING kernels of a scaling group: a kernel
+  whose last statistics are older than a threshold, or whose agent is lost, moves to
+  TERMINATING; a RUNNING kernel without a container moves to TERMINATED; a kernel whose
+  statistics are recent keeps its status. The scenarios describe a kernel by what its agent
+  reports: whether the agent still reports the kernel's presence, and whether the agent, when
+  asked, still runs it.
 
   Background:
     Given the scaling group "default"
@@ -67,8 +66,8 @@ Feature: Sweep stale kernels (SweepStaleKernelsKernelHandler)
 
   @SK-003 @error-case @as-implemented @database
   Scenario: In the database, a stale kernel on a lost agent is kept RUNNING because the agent cannot confirm it is gone
-    The scaling group keeps an alive agent, "a2": a cycle only visits the scaling groups the
-    database shows with at least one alive agent open to scheduling.
+    The scaling group keeps an alive agent open to scheduling, "a2", so that the cycle visits it
+    whether or not cycles visit scaling groups without one.
 
     Given agent "a2" with 8 CPUs and 16 GiB
     And a RUNNING kernel "k1" on agent "a1"

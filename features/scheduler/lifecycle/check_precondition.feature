@@ -1,11 +1,9 @@
 @scheduler @lifecycle
 Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecycleHandler)
-  The BEP describes this handler as the pre-scheduling gate on quota, resource policy and
-  domain or project settings. In Backend.AI 26.3.3 it runs after scheduling: it takes the
-  SCHEDULED sessions, asks each of their agents, through the session launcher, to check for the
-  kernels' images (and pull what is missing), and passes every session on to PREPARING. Resource quotas are enforced
-  earlier, by the provisioner's validators while the schedule-sessions handler places a
-  session; the scenarios below name the component they drive.
+  The BEP describes this handler as the gate a pending session passes before it is placed:
+  quota, resource policy and domain or project settings. A condition may be checked elsewhere
+  than in this handler (a quota, for instance, while the session is placed on an agent), so the
+  scenarios below name the component they drive.
 
   Background:
     Given the scaling group "default"
@@ -80,8 +78,8 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
 
   @CP-006 @edge-case @database
   Scenario: A check-precondition cycle that finds no scheduled session does not call the handler
-    The coordinator looks for SCHEDULED sessions in each scaling group open to scheduling, finds
-    none, and goes on without calling the handler: nothing is written, no agent is asked for an
+    The coordinator looks for SCHEDULED sessions in each scaling group it visits, finds none,
+    and goes on without calling the handler: nothing is written, no agent is asked for an
     image, and no further cycle is requested.
 
     Given a PENDING session "waiting"
@@ -140,7 +138,7 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
     schedule-sessions cycle places the session. The scheduler repository reads the limit from
     the database, from the <scope>'s own total resource slots, and what the <scope> already uses
     from what its running kernels hold. The recorded failure is the validator's message under
-    its error's title, word for word, amounts printed as 26.3.3 prints them.
+    its error's title, word for word, amounts printed as the manager prints them.
 
     Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
     And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use

@@ -1,18 +1,11 @@
 @scheduler @lifecycle
 Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLifecycleHandler)
   This handler takes DEPRIORITIZING sessions, lowers their priority by 10 and sends them back to
-  PENDING, so that they are scheduled again behind the others instead of being cancelled. The
-  priority itself is changed by the repository in the database, which never goes below the
-  lowest priority (0); the scenarios here check what the handler asks of it, and the database
-  tier checks the result.
-
-  In 26.3.3 the handler is fed by nothing. DEPRIORITIZING is meant for a PENDING session that
-  gives up scheduling: schedule-sessions declares that move for a failure that gives up, but it
-  never reports a failure (a session it cannot place is reported as skipped), and no other
-  handler or API sets DEPRIORITIZING. Nor does anything run this handler: the manager's timers
-  (the schedule coordinator's create_task_specs) have none for the deprioritize cycle, so no
-  cycle of it is forced, and the cycle marks that would request one are never read. Every
-  scenario here therefore runs on an input production never produces.
+  PENDING, so that they are scheduled again behind the others instead of being cancelled.
+  DEPRIORITIZING is meant for a PENDING session that gave up scheduling. The priority itself is
+  changed by the repository in the database, which never goes below the lowest priority (0);
+  the scenarios here check what the handler asks of it, and the database tier checks the
+  result.
 
   Background:
     Given the scaling group "default"
@@ -49,8 +42,8 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
   @database
   Scenario Outline: In the database, a deprioritizing session with priority <before> is back to PENDING with priority <after>
     The new priority is computed by the scheduler repository's update in the database, which
-    lowers it by 10 but never below the lowest priority (0). (A cycle only visits the scaling
-    groups that have an alive agent open to scheduling, hence agent "a1".)
+    lowers it by 10 but never below the lowest priority (0). (The scaling group has an alive
+    agent open to scheduling, "a1", so that the cycle visits it.)
 
     Given agent "a1" with 8 CPUs and 16 GiB
     And a DEPRIORITIZING session "s1" with priority <before>
@@ -75,7 +68,7 @@ Feature: Deprioritize sessions that gave up scheduling (DeprioritizeSessionsLife
   @DP-003 @edge-case @database
   Scenario: A deprioritize-sessions cycle that finds no deprioritizing session does not call the handler
     What the coordinator does with an empty input: it looks for DEPRIORITIZING sessions in each
-    scaling group open to scheduling, finds none, and goes on without calling the handler. The
+    scaling group it visits, finds none, and goes on without calling the handler. The
     handler is never given an empty list.
 
     Given agent "a1" with 8 CPUs and 16 GiB

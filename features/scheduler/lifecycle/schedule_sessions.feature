@@ -1,11 +1,11 @@
 @scheduler @lifecycle
 Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
-  The schedule-sessions handler takes the PENDING sessions of a scaling group and hands them to
-  the provisioner, which orders them, validates them against quotas and policies, and selects
-  agents for their kernels. Sessions it places are reported as successes and move to SCHEDULED;
-  the others are skipped this cycle and stay PENDING, with the provisioner's reason recorded.
-  The scaling group uses 26.3.3's defaults: FIFO ordering and the dispersed agent selection
-  (the agent with the most free resources first).
+  The schedule-sessions handler takes the PENDING sessions of a scaling group and has them
+  ordered, validated against quotas and policies, and placed on agents with room for their
+  kernels. Sessions it places are reported as successes and move to SCHEDULED; the others stay
+  PENDING, with the reason they were not placed recorded. The scaling group orders sessions
+  first in, first out (FIFO) and selects agents dispersed (the agent with the most free
+  resources first).
 
   Background:
     Given the scaling group "default"
@@ -108,13 +108,10 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
   Scenario Outline: A GPU session lands on the GPU agent, and a CPU session keeps off it although it has more room (<order>)
     The agents are chosen by the provisioner's dispersed agent selector. An agent fits when its
     free slots cover the request. Among the agents that fit, the selector prefers the agent with
-    the fewest free resource types that the session asks none of (in 26.3.3 a request carries
-    every slot type the installation knows, 0 for those it does not use; 26.4.16 drops the zeros
-    when a session is enqueued, and checking whether an agent fits adds the agent's other slot
-    types back to the request at 0), and only then the agent with the most free resources. So
-    the CPU session "notebook" goes to "cpu1", although "gpu1" still has more free CPUs and memory
-    after taking "train": a free GPU is a resource it would leave idle. The outcome does not
-    depend on the order in which the agents are listed.
+    the fewest free resource types that the session asks none of, and only then the agent with
+    the most free resources. So the CPU session "notebook" goes to "cpu1", although "gpu1" still
+    has more free CPUs and memory after taking "train": a free GPU is a resource it would leave
+    idle. The outcome does not depend on the order in which the agents are listed.
 
     Given agent "<first>" with <first capacity>
     And agent "<second>" with <second capacity>

@@ -1,13 +1,12 @@
 @scheduler @lifecycle
 Feature: Start prepared sessions (StartSessionsLifecycleHandler)
-  The BEP has this handler start SCHEDULED sessions (SCHEDULED to PREPARING) and react to the
-  image cache. In Backend.AI 26.3.3 the path is split: check-precondition takes SCHEDULED
-  sessions to PREPARING and asks their agents to check and pull images; once the agents report
-  the kernels prepared, a promotion moves the session to PREPARED; only then does
-  start-sessions ask the agents, through the session launcher, to create the kernels, moving the
-  session to CREATING. Rows
-  about images drive check-precondition; the promotion to PREPARED is specified with the
-  promotion handlers (BEP section 2.1).
+  The BEP has this handler start SCHEDULED sessions (SCHEDULED to PREPARING), react to the image
+  cache (PULLING when the agent lacks the image, PREPARED when it has it) and have the agents
+  create the kernels. Starting a session takes several steps: its agents check for the images
+  and pull what is missing, the session becomes PREPARED once its kernels are prepared, and only
+  then are its kernels created, moving it to CREATING. The scenarios below name the component
+  they drive; the promotion to PREPARED is specified with the promotion handlers (BEP section
+  2.1).
 
   Background:
     Given the scaling group "default"

@@ -1,10 +1,9 @@
 @scheduler @lifecycle
 Feature: Terminate sessions (TerminateSessionsLifecycleHandler)
-  The terminate-sessions handler takes the TERMINATING sessions and, through the session
-  terminator, asks the agents to destroy their kernels. In Backend.AI 26.3.3 it reports nothing itself: the session reaches TERMINATED
-  later, when the agents report the kernels terminated and the promote-to-terminated promotion
-  runs (BEP section 2.4). A session whose kernels are not all gone stays TERMINATING and is
-  handled again by the next termination cycle.
+  The terminate-sessions handler takes the TERMINATING sessions and asks the agents to destroy
+  their kernels. A session whose kernels are not all gone stays TERMINATING and is handled again
+  by the next termination cycle; the move to TERMINATED once the kernels are gone is specified
+  with the promotion handlers (BEP section 2.4).
 
   Background:
     Given the scaling group "default"

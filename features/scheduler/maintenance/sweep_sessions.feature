@@ -1,12 +1,11 @@
 @scheduler @maintenance
 Feature: Sweep sessions that are stuck (SweepSessionsLifecycleHandler)
-  The BEP has the sweeper clean up orphaned sessions: sessions stuck in PREPARING or PULLING,
-  and sessions without kernels. In Backend.AI 26.3.3 the sweep-sessions handler only looks at
-  PENDING sessions, and only at one thing: whether a session has waited longer than its scaling
-  group's pending timeout, which the repository decides from the database clock. Such sessions
-  are reported as failures with reason "PENDING_TIMEOUT_EXCEEDED" ("pending-timeout" in
-  26.4.16); what the coordinator then does with a failure is specified with the coordinator
-  features (BEP section 6.1).
+  The BEP has the sweeper clean up orphaned sessions: a session stuck in PREPARING or PULLING
+  past its timeout goes to TERMINATING, a session without kernels is cancelled, and a session
+  within its timeout is skipped. The scenarios give the scaling group a pending timeout, how long
+  a PENDING session may wait, measured on the database clock. What the coordinator then does
+  with a failure the sweeper reports is specified with the coordinator features (BEP section
+  6.1).
 
   Background:
     Given the scaling group "default"

@@ -1,11 +1,11 @@
 @scheduler @promotion @database
 Feature: Detect termination (DetectTerminationPromotionHandler)
-  The BEP's rows describe a check of TERMINATING sessions; in Backend.AI 26.3.3 that is the
-  promote-to-terminated promotion (see its feature). The real "detect-termination" promotion spec,
-  run in the kernel-termination cycle, takes the sessions still being scheduled, started or run
-  (PENDING to RUNNING, and DEPRIORITIZING) with ANY kernel TERMINATED or CANCELLED, and moves them
-  to TERMINATING with the event reason ABNORMAL_TERMINATION. The BEP has no row for that
-  behaviour; it is specified here under the DT IDs, in the @as-implemented scenarios.
+  The BEP's rows describe a check of TERMINATING sessions: a session whose kernels have all
+  terminated is a success, one with a kernel still terminating or still running is skipped, and
+  one whose agent is lost is completed by force. The @as-implemented scenarios under the DT IDs
+  also specify a behaviour the BEP has no row for: a session still being scheduled, started or
+  run that has a kernel terminated or cancelled is sent to TERMINATING as an abnormal
+  termination.
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema.

@@ -1,11 +1,9 @@
 @scheduler @promotion @database
 Feature: Promote to prepared (PromoteToPreparedPromotionHandler)
-  In Backend.AI 26.3.3 the BEP's promotion handler is a declarative promotion spec,
-  "promote-to-prepared", run by the schedule coordinator in its pulling-progress cycle. It takes
-  the PREPARING and PULLING sessions none of whose kernels is still waiting for its image
-  (SCHEDULED, PENDING, PREPARING, BUILDING or PULLING), as decided by the scheduler repository's
-  SQL, and moves them to PREPARED. It has no failure, skipped or expired outcome: a session that
-  is not ready is simply not selected.
+  The BEP's promotion handler moves a session whose kernels all have their images to PREPARED,
+  skips a session with a kernel still pulling, reports a failed image pull as a failure, and
+  expires a session that has been pulling for more than 15 minutes. The scenarios drive it
+  through what the agents report about each kernel's image.
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema.

@@ -1,11 +1,10 @@
 @scheduler @promotion @database
 Feature: Promote to running (PromoteToRunningPromotionHandler)
-  In Backend.AI 26.3.3 the BEP's promotion handler is a declarative promotion spec,
-  "promote-to-running", run by the schedule coordinator in its creating-progress cycle. It takes
-  the CREATING sessions none of whose kernels is still on its way (PREPARED, SCHEDULED, PENDING,
-  PREPARING, BUILDING, PULLING or CREATING), runs the RUNNING transition hook on them and moves
-  them to RUNNING. A kernel leaves that set when its agent reports it started (or that it ended);
-  the container ID is never consulted, and the promotion has no failure, skipped or expired outcome.
+  The BEP's promotion handler moves a session whose kernels all have their containers to
+  RUNNING, skips a session with a kernel still being created, reports a failed creation (of the
+  whole session, for a cluster) as a failure, and expires a session that has been creating for
+  more than 10 minutes. The scenarios drive it through what the agents report about each
+  kernel's creation.
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema; agents report kernel progress through the coordinator.

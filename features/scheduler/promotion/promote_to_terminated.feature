@@ -1,11 +1,8 @@
 @scheduler @promotion @database
 Feature: Promote to terminated (PromoteToTerminatedPromotionHandler)
-  In Backend.AI 26.3.3 the BEP's promotion handler is a declarative promotion spec,
-  "promote-to-terminated", run by the schedule coordinator in its terminating-progress cycle. It
-  takes the TERMINATING sessions all of whose kernels are TERMINATED, runs the TERMINATED
-  transition hook on them and moves them to TERMINATED with a termination time. It neither reads
-  the session's status info nor writes its result: Backend.AI's session results are only
-  UNDEFINED, SUCCESS and FAILURE, and are set elsewhere.
+  The BEP's promotion handler moves a TERMINATING session whose kernels have terminated to
+  TERMINATED and records the session's result, read from its status info: ERROR for "error",
+  USER_CANCELLED for "user-requested".
 
   These scenarios run the real coordinator on the real scheduler repository and a PostgreSQL
   database with Backend.AI's schema.

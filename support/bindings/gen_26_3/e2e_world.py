@@ -63,6 +63,15 @@ TERMINAL = frozenset({SessionStatus.TERMINATED, SessionStatus.CANCELLED})
 
 
 class EndToEndWorld(CoordinatorWorld):
+    # What the lifecycle invariants (support.bindings.gen_26_3.invariants) need to know of the
+    # release, beside its code: the cycles the manager's timers run, the phases under which the
+    # scheduling history records a user's termination request, and the columns of
+    # ``agent_resources`` whose sum is what an agent's slots are occupied by.
+    tick_cycles: tuple[ScheduleType, ...] = TICK_CYCLES
+    user_request_phases: frozenset[str] = frozenset({"mark_terminating"})
+    occupancy_columns: tuple[str, ...] = ("used",)
+    valkey_store_class: type[InMemoryValkey] = InMemoryValkey  # what Backend.AI's Valkey client runs on
+
     def __init__(self, database: ScenarioDatabase) -> None:
         super().__init__(database)
         self.ticks = 0
@@ -75,7 +84,7 @@ class EndToEndWorld(CoordinatorWorld):
         store, whose ``TIME`` is the scenario clock: kernel presence goes stale as it does in
         production when an agent stops reporting."""
         await super().start()
-        self.valkey_store = InMemoryValkey(self.clock)
+        self.valkey_store = self.valkey_store_class(self.clock)
         # Backend.AI's client in the fake's place (CoordinatorWorld's methods that use the fake's own
         # API are not used on this tier), on the in-memory store in place of Glide's client.
         self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type, assignment]

@@ -18,7 +18,11 @@ every step the invariants are checked against the database:
                events of a failed image pull
   kept         no session that was created is missing
   final        a session that reached TERMINATED or CANCELLED never leaves it
-  occupancy    no agent's occupied slots go below zero or above its capacity
+  occupancy    no agent's occupied slots go below zero or above its capacity (occupied: what
+               the world's ``occupancy_columns`` of ``agent_resources`` hold together)
+
+What differs between releases (the cycles the timers run, the phases a user's termination request
+is recorded under, what occupies an agent's slots) is read from the release's end-to-end world.
 
 A broken invariant raises; Hypothesis shrinks the interleaving and the shortest one found is
 reported as the sequence of steps that broke it. Runs are seeded: the same interleavings every
@@ -58,8 +62,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from support.bindings.common.moved import ScheduleType
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
-from support.bindings.gen_26_3.e2e_world import TERMINAL, TICK_CYCLES, EndToEndWorld
+from support.bindings.gen_26_3.e2e_world import TERMINAL, EndToEndWorld
 from support.bindings.gen_26_3.factories import GiB
 
 AGENTS = {
@@ -67,18 +72,27 @@ AGENTS = {
     "a2": ResourceSlot({"cpu": Decimal(4), "mem": Decimal(8 * GiB)}),
 }
 MAX_SESSIONS = 4
-# The cycles that can change a session's or a kernel's status (fair-share observation cannot).
-STATUS_CYCLES = tuple(t for t in TICK_CYCLES if t.value != "observe_fair_share")
-# The cycles that move sessions along, in a tick's order (maintenance cycles run at random only).
-SESSION_CYCLES = tuple(
-    t for t in TICK_CYCLES if t.value not in ("sweep", "sweep_stale_kernels", "deprioritize", "observe_fair_share")
-)
+# Of the cycles the manager's timers run (the world's ``tick_cycles``), those that cannot change a
+# session's or a kernel's status, and the maintenance cycles, which run at random only.
+NO_STATUS_CHANGE = ("observe_fair_share",)
+MAINTENANCE = ("sweep", "sweep_stale_kernels", "deprioritize", "cleanup_force_terminated", *NO_STATUS_CHANGE)
+
+
+def status_cycles(tick_cycles: tuple[ScheduleType, ...]) -> tuple[ScheduleType, ...]:
+    """The cycles that can change a session's or a kernel's status."""
+    return tuple(t for t in tick_cycles if t.value not in NO_STATUS_CHANGE)
+
+
+def session_cycles(tick_cycles: tuple[ScheduleType, ...]) -> tuple[ScheduleType, ...]:
+    """The cycles that move sessions along, in a tick's order."""
+    return tuple(t for t in tick_cycles if t.value not in MAINTENANCE)
+
+
 # Where an interleaving starts: how far the scheduler has brought its first session (RUNNING takes
 # five advances; TERMINATED, after its user's request, three more).
 STARTS = (SessionStatus.PENDING, SessionStatus.RUNNING, SessionStatus.TERMINATING, SessionStatus.TERMINATED)
 HEAD_START_LIMIT = 8  # scheduler advances allowed for each stretch of that way
 SEED = 1033  # the interleavings' seed, chosen before any was measured (see run_interleavings)
-USER_TERMINATION = "mark_terminating"  # the phase the SchedulingController records for a user's request
 KERNEL_EVENT_CANCELLATION = SessionStatus.CANCELLED  # the only change made without a history record
 
 
@@ -141,17 +155,27 @@ def declared_transitions(world: EndToEndWorld) -> dict[str, set[tuple[str, str]]
 
 
 def run_interleavings(
-    database: ScenarioDatabase, run: Callable[[Coroutine], Any], examples: int, steps: int
+    database: ScenarioDatabase,
+    run: Callable[[Coroutine], Any],
+    examples: int,
+    steps: int,
+    *,
+    world_class: type[EndToEndWorld] = EndToEndWorld,
 ) -> Outcome:
     """Run ``examples`` generated interleavings of at most ``steps`` steps each; ``run`` runs a
-    coroutine on the scenario's event loop."""
+    coroutine on the scenario's event loop. ``world_class`` is the release's end-to-end world: it
+    says which cycles the manager's timers run, under which phases a user's termination request is
+    recorded, and what an agent's slots are occupied by."""
     outcome = Outcome()
+    status_cycles_, session_cycles_ = status_cycles(world_class.tick_cycles), session_cycles(world_class.tick_cycles)
+    user_request_phases = world_class.user_request_phases
+    occupancy_columns = world_class.occupancy_columns
 
     class LifecycleMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             outcome.examples += 1
-            self.world = run(_fresh_world(database))
+            self.world = run(_fresh_world(database, world_class))
             self.declared = declared_transitions(self.world)
             self.created: list[str] = []
             self.last_status: dict[str, str] = {}
@@ -209,7 +233,7 @@ def run_interleavings(
         def terminate_session(self, data: st.DataObject) -> None:
             run(self.world.terminate_session(data.draw(st.sampled_from(self.created), label="session")))
 
-        @rule(cycle=st.sampled_from(STATUS_CYCLES))
+        @rule(cycle=st.sampled_from(status_cycles_))
         def run_cycle(self, cycle) -> None:
             run(self.world.run_one_cycle(cycle))
 
@@ -240,10 +264,10 @@ def run_interleavings(
             run(self._advance())
 
         async def _advance(self) -> None:
-            for cycle in SESSION_CYCLES:
+            for cycle in session_cycles_:
                 if await self.world.run_one_cycle(cycle, only_if_requested=True):
                     return
-            cycle = SESSION_CYCLES[self.next_cycle % len(SESSION_CYCLES)]
+            cycle = session_cycles_[self.next_cycle % len(session_cycles_)]
             self.next_cycle += 1
             await self.world.run_one_cycle(cycle)
 
@@ -285,8 +309,14 @@ def run_interleavings(
                         ).order_by(history.c.created_at, history.c.id)
                     )
                 )
-                used = list(
-                    await conn.execute(sa.select(resources.c.agent_id, resources.c.slot_name, resources.c.used))
+                occupied = list(
+                    await conn.execute(
+                        sa.select(
+                            resources.c.agent_id,
+                            resources.c.slot_name,
+                            *(resources.c[column] for column in occupancy_columns),
+                        )
+                    )
                 )
                 if self.capacity is None:  # the agents' rows do not change their capacity
                     self.capacity = {
@@ -312,7 +342,7 @@ def run_interleavings(
                     outcome.transitions_seen.add((record.phase, source, target))
                     outcome.transitions[(source, target)] += 1
                     self.reached.add(target)
-                    if record.phase == USER_TERMINATION:
+                    if record.phase in user_request_phases:
                         continue
                     if (source, target) not in self.declared.get(record.phase, set()):
                         raise InvariantBroken(
@@ -330,11 +360,13 @@ def run_interleavings(
                         )
                 self.records_seen[name] = len(by_session.get(session_id, []))
                 self.last_status[name] = now
-            for row in used:
-                amount, limit = Decimal(row.used or 0), capacity.get((row.agent_id, row.slot_name), Decimal(0))
-                if amount < 0 or amount > limit:
+            for row in occupied:
+                parts = {column: Decimal(getattr(row, column) or 0) for column in occupancy_columns}
+                amount, limit = sum(parts.values(), Decimal(0)), capacity.get((row.agent_id, row.slot_name), Decimal(0))
+                if amount > limit or any(part < 0 for part in parts.values()):
+                    held = " + ".join(f"{part} {column}" for column, part in parts.items())
                     raise InvariantBroken(
-                        "occupancy", f"agent {row.agent_id} has {amount} {row.slot_name} in use of {limit}"
+                        "occupancy", f"agent {row.agent_id} has {held} {row.slot_name} occupied of {limit}"
                     )
 
     seed(SEED)(LifecycleMachine)  # rather than derandomize (see the module's description)
@@ -359,9 +391,9 @@ def run_interleavings(
     return outcome
 
 
-async def _fresh_world(database: ScenarioDatabase) -> EndToEndWorld:
+async def _fresh_world(database: ScenarioDatabase, world_class: type[EndToEndWorld]) -> EndToEndWorld:
     await database.empty()
-    world = EndToEndWorld(database)
+    world = world_class(database)
     await world.start()
     for name, capacity in AGENTS.items():
         world.add_agent(name, capacity)

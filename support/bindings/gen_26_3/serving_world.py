@@ -48,7 +48,7 @@ from ai.backend.common.plugin.hook import HookPluginContext
 from ai.backend.common.types import RuntimeVariant, SessionTypes, VFolderHostPermission
 from ai.backend.manager.clients.storage_proxy.session_manager import StorageSessionManager
 from ai.backend.manager.config.unified import VolumeProxyConfig, VolumesConfig
-from ai.backend.manager.data.deployment.types import RouteStatus
+from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.scaling_group import ScalingGroupOpts
 from ai.backend.manager.repositories.deployment import DeploymentRepository
@@ -176,6 +176,8 @@ class ServingWorld:
     release = "26.3.3"
     endpoint_factory: type[EndpointRowFactory] = EndpointRowFactory  # a later release's binding extends it
     session_factory: type[SessionWithKernelsFactory] = SessionWithKernelsFactory  # and this one
+    # The traffic status a route is created with, waiting to be provisioned (26.3.3: ACTIVE at once).
+    new_route_traffic = RouteTrafficStatus.ACTIVE
 
     def __init__(self, database: ScenarioDatabase, client_pool: ClientPool) -> None:
         """``client_pool``: Backend.AI's HTTP client pool, which the manager keeps for its whole
@@ -417,6 +419,11 @@ class ServingWorld:
         self._model_folders.pop(deployment)
         self.amend_deployment(deployment, model=None)
 
+    def serve_custom_model_without_folder(self, deployment: str) -> None:
+        """The deployment serves a custom model (runtime variant CUSTOM) whose model folder is gone."""
+        self.remove_model_folder(deployment)
+        self.amend_deployment(deployment, runtime_variant=RuntimeVariant.CUSTOM)
+
     def amend_deployment(self, name: str, **values: Any) -> None:
         self._deployment_row(name).values.update(values)
 
@@ -600,6 +607,10 @@ class ServingWorld:
         """The record a route gets when its session is linked: readiness "0", never probed."""
         await self.valkey.initialize_routes_health_status_batch([str(self.route(route))])
 
+    async def deployment_image(self, name: str) -> uuid.UUID:
+        """The id of the image deployment ``name`` serves its model with."""
+        return (await self.read.deployment(self.deployment(name)))["image"]
+
     def kernel_address(self, host: str, port: int) -> tuple[str, int]:
         """Where the kernel a scenario names by ``host`` and ``port`` listens (26.3.3: there)."""
         return host, port
@@ -675,6 +686,16 @@ class ServingWorld:
         cycle.performed = len(self.reports) > reports_before
         cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
         return cycle
+
+    def handler_failure_logs(self, name: str) -> list[tuple[str, str]]:
+        """Where the manager logs that handler ``name`` raised: (logger, message start)."""
+        self.handler(name)
+        return [
+            (
+                "ai.backend.manager.sokovan.deployment.coordinator",
+                f"handler {name}: execute() raised an unexpected error",
+            )
+        ]
 
     def dealt_with(self, subject: uuid.UUID, name: str) -> str:
         """How the last cycle (or handler run) dealt with ``subject`` (a route or deployment id), as

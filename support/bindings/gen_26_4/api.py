@@ -6,7 +6,6 @@ Names come from the 26.3 binding unless 26.4 changed what they reach: those are 
 
 from support.bindings.gen_26_3.database.locks import LockEvent
 from support.bindings.gen_26_3.database.reads import DatabaseReader, HistoryEntry
-from support.bindings.gen_26_3.e2e_world import EndToEndWorld
 from support.bindings.gen_26_3.factories import GiB, stable_id
 from support.bindings.gen_26_3.factories.rows import (
     AgentRowFactory,
@@ -17,9 +16,11 @@ from support.bindings.gen_26_3.factories.rows import (
     agent_rows,
 )
 from support.bindings.gen_26_3.factories.sessions import slots
-from support.bindings.gen_26_3.invariants import Outcome, run_interleavings
 from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler, failing_probe
 from support.bindings.gen_26_4.coordinator_world import CoordinatorWorld
+from support.bindings.gen_26_4.deployment_world import ServingWorld
+from support.bindings.gen_26_4.e2e_world import EndToEndWorld
+from support.bindings.gen_26_4.invariants import Outcome, run_interleavings
 from support.bindings.gen_26_4.outcomes import assert_reported, find, kernel_destination, session_destination, summary
 from support.bindings.gen_26_4.scheduler_world import SchedulerWorld
 from support.bindings.gen_26_4.serving import (
@@ -27,7 +28,6 @@ from support.bindings.gen_26_4.serving import (
     client_pool_for_the_run,
 )
 from support.bindings.gen_26_4.serving_rows import DeploymentPolicyRowFactory
-from support.bindings.gen_26_4.deployment_world import ServingWorld
 from support.bindings.gen_26_4.vocabulary import (
     StateWord,
     active_route_statuses,

@@ -12,6 +12,10 @@ and the ``SokovanOrchestrator`` that turns the stages' task specs into timers.
 Which 26.4.16 component runs a BEP handler's cycle. The BEP names handlers 26.4.4 removed; the
 behaviour they stood for moved to other components, and a scenario's "a <handler> cycle runs" runs
 those (``BEP_COMPONENTS``), in the order the BEP's handler did the work:
+  check-pending-deployments
+                         deploying-initializing (registers a deployment whose revision was
+                         activated with the app proxy; nothing takes a PENDING deployment any more:
+                         activating its revision, an API action, moves it to DEPLOYING)
   scaling-deployments    group_autoscale (the group takes the deployment's target and is marked
                          SCALING), then group_scaling (routes created or drained to the target)
   reconcile-deployments  check-running-routes (a route whose session ended), then group_autoscale
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ai.backend.manager.data.deployment.types import DeploymentLifecycleSubStep
+from ai.backend.manager.data.deployment.types import DeploymentLifecycleSubStep, RouteTrafficStatus
 from ai.backend.manager.repositories.replica_group.repository import ReplicaGroupRepository
 from ai.backend.manager.repositories.runtime_variant.repository import RuntimeVariantRepository
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
@@ -52,8 +56,10 @@ from support.bindings.common.fakes.app_proxy import AppProxyServer, ProxyRequest
 from support.bindings.common.fakes.unused import Unused
 from support.bindings.common.selections import Selection
 from support.bindings.gen_26_3 import serving_world as v26_3
+from support.bindings.gen_26_3.factories.rows import Row
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
 from support.bindings.gen_26_4 import serving_world as v26_4
+from support.bindings.gen_26_4.serving_rows import RuntimeVariantRowFactory
 from support.engine import swallowed
 
 
@@ -67,6 +73,7 @@ class ReconcileStage:
 # BEP handler name -> the 26.4.16 components that now do its work, in order (route handler names
 # or reconcile stages).
 BEP_COMPONENTS: dict[str, tuple[str | ReconcileStage, ...]] = {
+    "check-pending-deployments": ("deploying-initializing",),
     "scaling-deployments": (ReconcileStage("group_autoscale"), ReconcileStage("group_scaling")),
     "reconcile-deployments": (
         "check-running-routes",
@@ -138,6 +145,9 @@ class _NoSessionTimers:
 
 
 class ServingWorld(v26_4.ServingWorld):
+    # 26.4.16 creates a route INACTIVE; warming-up activates it once its replica answers.
+    new_route_traffic = RouteTrafficStatus.INACTIVE
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.app_proxy = BulkAppProxyServer()
@@ -240,6 +250,26 @@ class ServingWorld(v26_4.ServingWorld):
             )
         return super().handler(name)
 
+    def serve_custom_model_without_folder(self, deployment: str) -> None:
+        """26.4.16 keeps the model and the runtime variant on the revision: the revision names the
+        "custom" runtime variant (a row of its own) and no model folder, the folder row is gone."""
+        self.remove_model_folder(deployment)
+        custom = RuntimeVariantRowFactory.build(name="custom")
+        self._custom_variant = custom
+        self._revisions[deployment].values.update(model=None, runtime_variant_id=custom.values["id"])
+
+    async def write(self, *rows: Any) -> None:
+        """A runtime variant a revision names is written before the deployments."""
+        custom = getattr(self, "_custom_variant", None)
+        if custom is not None and any(isinstance(r, Row) and r.table.name == "endpoints" for r in rows):
+            self._custom_variant = None
+            rows = (custom, *rows)
+        await super().write(*rows)
+
+    async def refuse_replica_group_updates(self, message: str) -> None:
+        """The database refuses every change to a replica group's row until the scenario ends."""
+        await self._refuse_updates("replica_groups", message)
+
     # -- reports ---------------------------------------------------------------------------------
 
     def _record_reports(self, handler: Any, id_of: Any) -> None:
@@ -301,7 +331,8 @@ class ServingWorld(v26_4.ServingWorld):
 
     async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> v26_3.ServingCycle:
         """A coordinator's cycle; for a BEP handler 26.4.16 no longer has, one cycle of each
-        component that does its work now (``BEP_COMPONENTS``), reported as one cycle."""
+        component that does its work now (``BEP_COMPONENTS``), reported as one cycle. The
+        reconciler coordinator logs a stage's exception and goes on, as in production."""
         if name not in BEP_COMPONENTS:
             return await super().run_cycle(name, only_if_requested=only_if_requested)
         await self.flush()
@@ -309,18 +340,15 @@ class ServingWorld(v26_4.ServingWorld):
         self.cycles.append(cycle)
         reports_before, selections_before = len(self.reports), len(self.repository.selections)
         self._last_work = cycle
-        coordinator, _ = self.reconciler
+        reconciler, _ = self.reconciler
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             for component in BEP_COMPONENTS[name]:
                 try:
                     if isinstance(component, ReconcileStage):
-                        run = coordinator.process_if_needed if only_if_requested else coordinator.process
-                        await self._run_stage(run, component.reconcile_type)
+                        run = reconciler.process_if_needed if only_if_requested else reconciler.process
+                        await run(component.reconcile_type)
                     else:
-                        _, lifecycle = super().handler(component)
-                        route = self.route_coordinator
-                        run_route = route.process_if_needed if only_if_requested else route.process_route_lifecycle
-                        await run_route(lifecycle)
+                        await self._run_handler_cycle(component, only_if_requested)
                 except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
                     cycle.error = error
                     swallowed.keep(error, f"the {name} cycle ({_component_name(component)})")
@@ -329,27 +357,29 @@ class ServingWorld(v26_4.ServingWorld):
         cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
         return cycle
 
-    async def _run_stage(self, run: Any, reconcile_type: str) -> None:
-        """The reconciler coordinator logs a stage's exception and goes on (as in production);
-        the scenario keeps it as the cycle's outcome."""
-        stage = self.reconciler[0]._stages[reconcile_type]
-        failure: list[BaseException] = []
-        stage_run = stage.run
+    async def _run_handler_cycle(self, name: str, only_if_requested: bool) -> None:
+        handler, lifecycle = super().handler(name)
+        if isinstance(lifecycle, DeploymentLifecycleType):
+            deployments = self.deployment_coordinator
+            run = deployments.process_if_needed if only_if_requested else deployments.process_deployment_lifecycle
+            await run(lifecycle, self.sub_steps.get(name))
+        else:
+            routes = self.route_coordinator
+            await (routes.process_if_needed if only_if_requested else routes.process_route_lifecycle)(lifecycle)
 
-        async def run_and_keep() -> None:
-            try:
-                await stage_run()
-            except Exception as error:
-                failure.append(error)
-                raise
-
-        stage.run = run_and_keep
-        try:
-            await run(reconcile_type)
-        finally:
-            stage.run = stage_run
-        if failure:
-            raise failure[0]
+    def handler_failure_logs(self, name: str) -> list[tuple[str, str]]:
+        """Where the manager logs that the cycle of ``name`` failed: (logger, message start). A BEP
+        handler run as reconcile stages fails in the reconciler coordinator, which logs it."""
+        if name not in BEP_COMPONENTS:
+            return super().handler_failure_logs(name)
+        logs: list[tuple[str, str]] = []
+        for component in BEP_COMPONENTS[name]:
+            if isinstance(component, ReconcileStage):
+                where = "ai.backend.manager.sokovan.reconciler.coordinator"
+                logs.append((where, f"Error while processing lifecycle {component.reconcile_type}"))
+            else:
+                logs.extend(super().handler_failure_logs(component))
+        return logs
 
     async def run_handler(self, name: str) -> v26_3.HandlerReport:
         """The handler alone, on what the repository gives it for its target statuses."""

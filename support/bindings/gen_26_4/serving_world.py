@@ -86,7 +86,11 @@ class ReplicaServer(LoopbackServer):
 
 class InMemoryValkeyConnections(InMemoryValkey):
     """26.4.16's Valkey clients take a connection for each command (``async with
-    self._client.client() as conn``); the in-memory store is its own connection."""
+    self._client.client() as conn``); the in-memory store is its own connection. Keys expire on the
+    scenario clock: the manager's own health observer writes a route's health with a TTL, and a
+    record that has expired is how 26.4.16 tells that a route has not been probed lately."""
+
+    expires_keys = True
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[InMemoryValkey]:
@@ -346,6 +350,15 @@ class ServingWorld(v26_3.ServingWorld):
             if isinstance(row, Row) and row.table.name == "kernels" and row.values.get("session_id") == session_id:
                 return row.values.get("kernel_host")
         return None
+
+    async def deployment_image(self, name: str) -> uuid.UUID:
+        """26.4.16 keeps the image on the deployment's revision."""
+        from ai.backend.manager.models.deployment_revision import DeploymentRevisionRow
+
+        revisions = DeploymentRevisionRow.__table__
+        revision_id = self._revisions[name].values["id"]
+        async with self.database.engine.connect() as conn:
+            return (await conn.execute(sa.select(revisions.c.image).where(revisions.c.id == revision_id))).scalar_one()
 
     def kernel_address(self, host: str, port: int) -> tuple[str, int]:
         """A RUNNING session's kernel, which a scenario names ``<session>.kernels`` port 8000, listens on

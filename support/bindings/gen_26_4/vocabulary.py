@@ -170,9 +170,20 @@ ROUTE_STATES: dict[str, StateWord[Any]] = {
     "EVICTING": _word(
         "route", "EVICTING", None, "RouteStatus has no EVICTING; eviction moves a route to TERMINATING/DRAINING"
     ),
-    # 26.3.3's own names, which some as-implemented companions use; health is an axis of its own now.
-    "HEALTHY": _word("route", "HEALTHY", None, "HEALTHY is a health status of a RUNNING route, not a route state"),
-    "DEGRADED": _word("route", "DEGRADED", None, "DEGRADED is a health status of a RUNNING route, not a route state"),
+    # 26.3.3's own names, which some as-implemented companions use: health is an axis of its own now,
+    # so each is a RUNNING route with that health (a route history records the lifecycle, RUNNING).
+    "HEALTHY": _word(
+        "route",
+        "HEALTHY",
+        _pattern(RouteCode(_R, None, _H.HEALTHY, _ACTIVE), healths={_H.HEALTHY}),
+        "lifecycle RUNNING with health HEALTHY",
+    ),
+    "DEGRADED": _word(
+        "route",
+        "DEGRADED",
+        _pattern(RouteCode(_R, None, _H.DEGRADED, _ACTIVE), healths={_H.DEGRADED}),
+        "lifecycle RUNNING with health DEGRADED: its replica has not been probed within the health record's TTL",
+    ),
 }
 
 TABLES: dict[str, dict[str, StateWord[Any]]] = {"deployment": DEPLOYMENT_STATES, "route": ROUTE_STATES}

@@ -8,6 +8,14 @@ It is a server rather than a patched client class so that the client's request b
 token header, its status handling (``raise_for_status`` on registration, none on deletion) and its
 retry policy all run as in production. Every request is kept, in order, for the Then steps.
 A scenario can make the proxy answer registrations or deletions with an HTTP error.
+
+Later releases also push an endpoint's routes themselves, for many endpoints at once; each entry is
+kept as a request of its own ("REPLACE ROUTES", "REGISTER ROUTES", "UNREGISTER ROUTES") and
+answered as applied:
+
+  POST   /v2/endpoints/bulk/routes              replace the routing tables of the endpoints listed
+  POST   /v2/endpoints/bulk/routes/register     add routes to them
+  POST   /v2/endpoints/bulk/routes/unregister   drop routes from them
 """
 
 from __future__ import annotations
@@ -39,8 +47,26 @@ class AppProxyServer(LoopbackServer):
         self.deletion_error: int | None = None
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/v2/endpoints/bulk/routes", self._routes("REPLACE ROUTES"))
+        router.add_post("/v2/endpoints/bulk/routes/register", self._routes("REGISTER ROUTES"))
+        router.add_post("/v2/endpoints/bulk/routes/unregister", self._routes("UNREGISTER ROUTES"))
         router.add_post("/v2/endpoints/{endpoint_id}", self._register)
         router.add_delete("/v2/endpoints/{endpoint_id}", self._unregister)
+
+    def _routes(self, what: str) -> Any:
+        """A bulk call on the routes of many endpoints: each entry kept, each answered as applied."""
+
+        async def answer(request: web.Request) -> web.Response:
+            body = await request.json()
+            token = request.headers.get("X-BackendAI-Token")
+            applied = []
+            for item in body["endpoints"]:
+                endpoint_id = uuid.UUID(item["deployment_id"])
+                self.requests.append(ProxyRequest(what, endpoint_id, token, item))
+                applied.append({"deployment_id": str(endpoint_id), "success": True})
+            return web.json_response({"endpoints": applied})
+
+        return answer
 
     def url_of(self, endpoint_id: uuid.UUID) -> str:
         return f"https://serving.example.test/{endpoint_id.hex[:12]}"

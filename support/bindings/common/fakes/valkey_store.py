@@ -7,14 +7,17 @@ record, and how it reads readiness back (including "stale" after ``MAX_HEALTH_ST
 measured against the server's ``TIME``, which here is the scenario clock).
 
 Only the commands that client sends are implemented (plain keys, hashes, sets, ``TIME``, batches
-of them); anything else is refused loudly. Expiry is recorded but never fires on its own: no real
-time passes in a scenario.
+of them); anything else is refused loudly. A TTL is recorded; with ``expires_keys`` set, a key given
+one is gone once the scenario clock has passed its deadline (checked as each command arrives). Off
+by default: the 26.3 binding writes the app proxy's readiness reports through the manager's client,
+whose TTL is not the app proxy's.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from glide import Batch
@@ -37,12 +40,15 @@ class InMemoryValkey(StrictDouble):
     """What Glide's ``GlideClient`` offers, on a dictionary. ``client`` returns itself, so the
     store also stands where Backend.AI's connection wrapper (``AbstractValkeyClient``) stands."""
 
+    expires_keys = False  # whether keys expire on the scenario clock (see the module's docstring)
+
     def __init__(self, clock: FakeClock) -> None:
         self._clock = clock
         self.values: dict[str, bytes] = {}
         self.hashes: dict[str, dict[bytes, bytes]] = {}
         self.sets: dict[str, set[bytes]] = {}
-        self.expiries: dict[str, int] = {}
+        self.expiries: dict[str, int] = {}  # key -> the TTL it was last given, in seconds
+        self._deadlines: dict[str, datetime] = {}  # key -> when it expires, on the scenario clock
         self.down = False  # unreachable: every command fails as Glide fails when the server is gone
 
     @property
@@ -54,6 +60,18 @@ class InMemoryValkey(StrictDouble):
     def _reach(self) -> None:
         if self.down:
             raise GlideConnectionError("the Valkey server cannot be reached")
+        self._drop_expired()
+
+    def _drop_expired(self) -> None:
+        """Keys whose TTL has run out on the scenario clock are gone, as Valkey expires them."""
+        if not self.expires_keys:
+            return
+        now = self._clock.now
+        for key in [k for k, deadline in self._deadlines.items() if deadline < now]:
+            for store in (self.values, self.hashes, self.sets):
+                store.pop(key, None)
+            self.expiries.pop(key, None)
+            self._deadlines.pop(key)
 
     async def time(self) -> list[bytes]:
         self._reach()
@@ -81,6 +99,7 @@ class InMemoryValkey(StrictDouble):
         for key in map(_key, keys):
             removed += sum(store.pop(key, None) is not None for store in (self.values, self.hashes, self.sets))
             self.expiries.pop(key, None)
+            self._deadlines.pop(key, None)
         return removed
 
     async def hset(self, key: str | bytes, field_values: Mapping[str | bytes, str | bytes]) -> int:
@@ -111,6 +130,7 @@ class InMemoryValkey(StrictDouble):
         if key not in self.values and key not in self.hashes and key not in self.sets:
             return False
         self.expiries[key] = int(seconds)
+        self._deadlines[key] = self._clock.now + timedelta(seconds=int(seconds))
         return True
 
     async def exec(self, batch: Batch, raise_on_error: bool = True) -> list[Any]:

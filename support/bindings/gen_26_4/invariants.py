@@ -1,0 +1,24 @@
+"""Lifecycle invariants on 26.4.16: support.bindings.gen_26_3.invariants, the same state machine and
+the same invariants, over 26.4's end-to-end world (support.bindings.gen_26_4.e2e_world), which says
+what 26.4 changed for them: the timers' two more cycles, the cancellation of a PENDING session
+recorded under the user's request, and slots occupied as reserved, then used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from support.bindings.gen_26_3 import invariants as gen_26_3
+from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
+from support.bindings.gen_26_3.invariants import Outcome
+from support.bindings.gen_26_4.e2e_world import EndToEndWorld
+
+
+def run_interleavings(
+    database: ScenarioDatabase, run: Callable[[Coroutine], Any], examples: int, steps: int
+) -> Outcome:
+    return gen_26_3.run_interleavings(database, run, examples, steps, world_class=EndToEndWorld)
+
+
+__all__ = ["Outcome", "run_interleavings"]
