@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from support.bindings.names import API_NAMES
 from support.engine import releases
 
 RELEASE = releases.current()
@@ -19,5 +20,8 @@ if TYPE_CHECKING:
     from support.bindings.gen_26_3.api import *
 else:
     _api = importlib.import_module(f"{RELEASE.binding_module}.api")
+    _missing = sorted(API_NAMES - set(_api.__all__))
+    if _missing:
+        raise ImportError(f"{RELEASE.binding_module}.api lacks {', '.join(_missing)} (support/bindings/names.py)")
     globals().update({name: getattr(_api, name) for name in _api.__all__})
     __all__ = ["RELEASE", *_api.__all__]  # noqa: PLE0604 - the names of the release's binding

@@ -1,0 +1,45 @@
+"""The names every binding's ``api`` module exports: what the step libraries and the spec engine may
+use of release-specific code (support.binding re-exports them from the run's binding, and refuses a
+binding that lacks one). A name added here is added to every binding."""
+
+API_NAMES = frozenset(
+    {
+        "PLUGINS",
+        "PROBE_ERROR",
+        "AgentRowFactory",
+        "CoordinatorWorld",
+        "DatabaseReader",
+        "DeploymentPolicyRowFactory",
+        "EndToEndWorld",
+        "FailingProbeHandler",
+        "GiB",
+        "HistoryEntry",
+        "KeyPairResourcePolicyRowFactory",
+        "KeyPairRowFactory",
+        "LockEvent",
+        "Outcome",
+        "SchedulerWorld",
+        "SchedulingHistoryRowFactory",
+        "ServingEndToEndWorld",
+        "ServingWorld",
+        "StateWord",
+        "UserRowFactory",
+        "active_route_statuses",
+        "agent_rows",
+        "assert_reported",
+        "client_pool_for_the_run",
+        "code_state",
+        "deployment_state",
+        "explicit_bindings",
+        "failing_probe",
+        "find",
+        "kernel_destination",
+        "route_state",
+        "run_interleavings",
+        "session_destination",
+        "slots",
+        "stable_id",
+        "summary",
+        "termination_reason",
+    }
+)
