@@ -122,3 +122,15 @@ Feature: Check pending deployments (CheckPendingDeploymentHandler)
     Then the manager logs that deployment "llama" could not be registered with the app proxy
     And deployment "llama" stays PENDING
     And nothing is recorded in the deployment history of "llama"
+
+  @CD-003 @error-case @as-implemented
+  Scenario: A deployment whose model folder no longer exists is left PENDING by the check-pending cycle, unrecorded
+    No cycle reads a PENDING deployment's configuration: it is read once its revision is activated.
+
+    Given deployment "llama" is PENDING
+    And deployment "llama" serves a custom model whose model folder no longer exists
+    When a check-pending-deployments cycle runs
+    Then deployment "llama" stays PENDING
+    And the app proxy is not contacted
+    And nothing is recorded in the deployment history of "llama"
+    And no lifecycle notification is sent for deployment "llama"

@@ -1,9 +1,8 @@
 @e2e @database
 Feature: Failures on the way: agents that fail, vanish or fall silent, and sessions stuck past their timeouts
   End-to-end (BEP Phase 4), through the real coordinator and a simulated agent fleet (see
-  session_lifecycle.feature). Sessions run on agent "a1". Agent "a2" stays alive throughout: in
-  26.3.3 the coordinator takes no session at all in a scaling group without an agent alive, so a
-  second agent keeps the group's cycles running while "a1" misbehaves.
+  session_lifecycle.feature). Sessions run on agent "a1". Agent "a2" stays alive throughout, so
+  the scaling group always has an agent alive while "a1" misbehaves.
 
   Background:
     Given agent "a1" with 8 CPUs and 16 GiB

@@ -15,6 +15,13 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
   These scenarios run the real route coordinator, executor and repository on PostgreSQL; the app
   proxy's reports are written through Backend.AI's own Valkey client on the scenario clock.
 
+  In 26.4.16 the manager probes each replica itself (its route health observer, over HTTP) and
+  keeps each result in Valkey for 2 minutes; "the app proxy reports route ... ready" is bound to
+  the replica answering that probe. There, health-check-routes takes only RUNNING routes and sets
+  their health (HEALTHY, UNHEALTHY after the model's retry limit, DEGRADED without a recent
+  probe), and a warming-up route (HEALTH_CHECKING) is moved to RUNNING by check-warming-up-routes
+  (support/bindings/gen_26_4/vocabulary.py).
+
   Background:
     Given deployment "llama" is READY
 
@@ -113,6 +120,22 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     And the app proxy reports route "r1" not ready
     When a health-check-routes cycle runs
     Then route "r1" moves to UNHEALTHY
+
+  Scenario Outline: A RUNNING route becomes UNHEALTHY once its replica has failed as many probes in a row as the model allows
+    A model's health check allows 10 failed probes in a row by default. Counting is the manager's
+    health observer's; health-check-routes compares the count with the limit and changes only the
+    route's health, never its lifecycle.
+
+    Given deployment "llama" has route "r1" in RUNNING
+    And the replica of route "r1" fails <failed> health probes in a row
+    When a health-check-routes cycle runs
+    Then route "r1" is now <state>
+
+    @RH-002 @error-case @as-implemented
+    Examples:
+      | failed | state     |
+      | 9      | RUNNING   |
+      | 10     | UNHEALTHY |
 
   @RH-002 @error-case @as-implemented
   Scenario: A RUNNING route whose replica fails one probe stays RUNNING within its retries

@@ -17,6 +17,10 @@ Feature: Provision routes (ProvisioningRouteHandler)
   kernel; it asks the storage proxy, an HTTP server on 127.0.0.1, where the deployment's model
   folder is kept.
 
+  In 26.4.16 provision-routes leaves a route PROVISIONING (sub-status STARTING) while its session
+  starts; the check-starting-routes handler moves it to HEALTH_CHECKING (warming up) once its
+  session runs with an inference port, and to TERMINATING if its session has ended.
+
   Background:
     Given deployment "llama" is READY
 

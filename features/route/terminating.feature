@@ -9,6 +9,11 @@ Feature: Terminate routes (TerminatingRouteHandler)
   Backend.AI's real scheduling controller, which marks a running session TERMINATING (a session
   that never started, CANCELLED) in the database.
 
+  In 26.4.16 a TERMINATING route is first drained from the app proxy (drain-routes) and then waits
+  out its termination grace period (30 seconds by default, counted from the end of its draining)
+  before terminate-routes ends it with its session; a route whose draining is not recorded is
+  terminated at once.
+
   Background:
     Given deployment "llama" is READY
 

@@ -9,7 +9,7 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficSt
 from ai.backend.manager.data.session.types import SchedulingResult, SessionStatus
 
 from support.binding import DeploymentPolicyRowFactory, ServingWorld, StateWord, code_state, stable_id
-from support.bindings.common.moved import DeploymentSubStep
+from support.bindings.common.moved import ROLLING_BACK_STEP
 from support.engine import swallowed
 from support.engine.bdd import given, then
 from support.engine.evidence import worked_on
@@ -119,14 +119,15 @@ async def replicas_unchanged(world: ServingWorld, name: str) -> None:
 
 def _deploying(row: dict) -> str:
     step = row["sub_step"].name if row["sub_step"] is not None else "no"
-    return f"{row['lifecycle_stage'].name} at {step} deploying step, deploying revision {row['deploying_revision']}"
+    revision = row.get("deploying_revision", row.get("deploying_revision_id"))  # 26.4.16 renamed the column
+    return f"{row['lifecycle_stage'].name} at {step} deploying step, deploying revision {revision}"
 
 
 @then(phrase('deployment "{name:Name}" is rolling back its new revision'))
 async def deployment_rolling_back(world: ServingWorld, name: str) -> None:
     row = await world.read.deployment(world.deployment(name))
     found = (row["lifecycle_stage"], row["sub_step"])
-    assert found == (EndpointLifecycle.DEPLOYING, DeploymentSubStep.ROLLING_BACK), (
+    assert found == (EndpointLifecycle.DEPLOYING, ROLLING_BACK_STEP), (
         f"deployment {name!r} is {_deploying(row)}"
     )
 

@@ -34,12 +34,15 @@ def no_scheduling_event(world: CoordinatorWorld, name: str) -> None:
 
 
 def _route_list_updates(world: CoordinatorWorld) -> list:
-    """The route-list updates the scheduler announced for the app proxy. A release without that
-    event (26.4: the app-proxy sync of the deployment side pushes routes itself) has the scheduler
-    announce none."""
+    """The route-list updates the app proxy was given: those the scheduler announced for it, and the
+    routes the manager pushed to the app proxy's server itself (each with the ``endpoint_id`` it
+    concerns). A release without the scheduler's event (26.4: the route handlers push routes to the
+    app proxy themselves) has the scheduler announce none."""
+    app_proxy = getattr(world, "app_proxy", None)
+    pushed = [r for r in getattr(app_proxy, "requests", []) if r.method.endswith("ROUTES")]
     if EndpointRouteListUpdatedEvent is None:
-        return []
-    return world.events.of_type(EndpointRouteListUpdatedEvent)
+        return pushed
+    return [*world.events.of_type(EndpointRouteListUpdatedEvent), *pushed]
 
 
 @then(phrase('the app proxy is told that the routes of endpoint "{endpoint:Name}" changed'))

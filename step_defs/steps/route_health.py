@@ -30,6 +30,11 @@ async def reported_not_ready_long_ago(world: ServingWorld, route: str, age: time
     await world.report_readiness(route, False, age=age)
 
 
+@given(phrase('the replica of route "{route:Name}" fails {count:d} health probes in a row'))
+async def probes_failed(world: ServingWorld, route: str, count: int) -> None:
+    await world.fail_probes(route, count)
+
+
 @given(phrase('route "{route:Name}" has a health record but has never been probed'))
 async def never_probed(world: ServingWorld, route: str) -> None:
     await world.start_health_record(route)

@@ -89,16 +89,19 @@ class Verdicts:
 
     def unbound_reason(self, feature_file: str, tags: set[str]) -> str | None:
         """Keys name a feature file, a folder (ending in /), a tag (starting with @), or a tag in
-        one feature file (``file.feature@tag``: a tagged rule of that file)."""
+        one feature file or folder (``file.feature@tag``: a tagged rule of that file). A tag
+        written ``!tag`` names the scenarios without it (``scheduler/@!database``: the scenarios
+        of that folder not tagged @database)."""
+
+        def tagged(tag: str) -> bool:
+            return tag[1:] not in tags if tag.startswith("!") else tag in tags
+
+        def within(place: str) -> bool:
+            return feature_file == place or (place.endswith("/") and feature_file.startswith(place))
+
         for key, why in self.unbound.items():
-            if key.startswith("@"):
-                if key[1:] in tags:
-                    return why
-            elif "@" in key:
-                in_file, tag = key.split("@", 1)
-                if feature_file == in_file and tag in tags:
-                    return why
-            elif feature_file == key or (key.endswith("/") and feature_file.startswith(key)):
+            place, _, tag = key.partition("@")
+            if (not place or within(place)) and (not tag or tagged(tag)):
                 return why
         return None
 

@@ -100,6 +100,40 @@ Feature: Failure classification by the coordinators
       And nothing is recorded in the deployment history of "llama"
       And no lifecycle notification is sent for deployment "llama"
 
+    @FC-001 @error-case @as-implemented
+    Scenario: A deployment's first failure to deploy needs a retry: it stays at its deploying step, recorded and announced
+      Activating a revision puts the deployment at its first deploying step, which registers the
+      endpoint with the app proxy; here the app proxy refuses.
+
+      Given deployment "llama" is deploying a new revision by rolling update
+      And the app proxy refuses to register endpoints with HTTP 503
+      When a deploying-initializing cycle runs
+      Then the manager logs that deployment "llama" could not be registered with the app proxy
+      And deployment "llama" stays DEPLOYING
+      And the deployment history of "llama" records a NEED_RETRY of "deploying-initializing" from DEPLOYING to DEPLOYING
+      And the deployment history of "llama" shows a single attempt of "deploying-initializing"
+      And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "need_retry"
+
+    @FC-002 @error-case @as-implemented
+    Scenario: A deployment still failing to deploy past the 2-hour limit of its deploying step has expired: it rolls back
+      Given deployment "llama" is deploying a new revision by rolling update
+      And the app proxy refuses to register endpoints with HTTP 503
+      When a deploying-initializing cycle runs every 45 minutes for 135 minutes
+      Then the manager logs that deployment "llama" could not be registered with the app proxy
+      And deployment "llama" is rolling back its new revision
+      And the deployment history of "llama" records an EXPIRED of "deploying-initializing" from DEPLOYING to DEPLOYING
+      And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "expired"
+
+    @FC-003 @error-case @as-implemented
+    Scenario: A deployment whose first deploying step failed 6 times in a row gives up: it rolls back
+      Given deployment "llama" is deploying a new revision by rolling update
+      And the app proxy refuses to register endpoints with HTTP 503
+      When a deploying-initializing cycle runs 6 times
+      Then the manager logs that deployment "llama" could not be registered with the app proxy
+      And deployment "llama" is rolling back its new revision
+      And the deployment history of "llama" records a GIVE_UP of "deploying-initializing" from DEPLOYING to DEPLOYING
+      And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "give_up"
+
   Rule: The schedule coordinator's classification rules, checked with a purpose-built failing handler
     The scenarios put a purpose-built handler, "failing-probe", in the place of start-sessions,
     so that it runs in the start-sessions cycle: it takes the sessions of one status and reports

@@ -19,10 +19,75 @@ except ImportError:  # renamed in 26.4
         DeploymentLifecycleSubStep as DeploymentSubStep,
     )
 
+# The deploying step that rolls a new revision back (26.4 prefixed the sub-step names with DEPLOYING_).
+ROLLING_BACK_STEP: Any = getattr(DeploymentSubStep, "ROLLING_BACK", None) or DeploymentSubStep["DEPLOYING_ROLLING_BACK"]
+
 EndpointRouteListUpdatedEvent: Any
 try:  # 26.3.3: the route list of an endpoint changed (the app proxy is told through this event)
     from ai.backend.common.events.event_types.model_serving.anycast import EndpointRouteListUpdatedEvent
 except ImportError:  # gone in 26.4: the app-proxy sync handler pushes the routes itself
     EndpointRouteListUpdatedEvent = None
 
-__all__ = ["DeploymentSubStep", "EndpointRouteListUpdatedEvent", "ScheduleType"]
+try:  # 26.9: the scheduler's data classes moved into views.sokovan (same names and meaning)
+    from ai.backend.manager.views.sokovan.image import ImageConfigData
+    from ai.backend.manager.views.sokovan.lifecycle import (
+        KernelBindingData,
+        SessionDataForPull,
+        SessionDataForStart,
+        SessionsForPullWithImages,
+        SessionWithKernels,
+    )
+    from ai.backend.manager.views.sokovan.result import PromotionSpec
+    from ai.backend.manager.views.sokovan.snapshot import SessionDependencySnapshot
+except ImportError:  # 26.3.3, 26.4.16
+    from ai.backend.manager.sokovan.data import (  # type: ignore[no-redef, assignment]
+        ImageConfigData,
+        KernelBindingData,
+        PromotionSpec,
+        SessionDataForPull,
+        SessionDataForStart,
+        SessionDependencySnapshot,
+        SessionsForPullWithImages,
+        SessionWithKernels,
+    )
+
+try:  # 26.9: groups are projects, scaling groups are resource groups (the tables keep their names)
+    from ai.backend.manager.models.project.row import ProjectRow as GroupRow
+    from ai.backend.manager.models.project.row import association_groups_users
+    from ai.backend.manager.models.resource_group.row import ResourceGroupForDomainRow as ScalingGroupForDomainRow
+    from ai.backend.manager.models.resource_group.row import ResourceGroupOpts as ScalingGroupOpts
+    from ai.backend.manager.models.resource_group.row import ResourceGroupRow as ScalingGroupRow
+except ImportError:  # 26.3.3, 26.4.16
+    from ai.backend.manager.models.group import GroupRow, association_groups_users  # type: ignore[no-redef, assignment]
+    from ai.backend.manager.models.scaling_group import (  # type: ignore[no-redef, assignment]
+        ScalingGroupForDomainRow,
+        ScalingGroupOpts,
+        ScalingGroupRow,
+    )
+
+try:  # 26.9: the engine helpers moved out of models.utils
+    from ai.backend.manager.repositories.db.engine import connect_database, create_async_engine
+except ImportError:  # 26.3.3, 26.4.16
+    from ai.backend.manager.models.utils import connect_database, create_async_engine  # type: ignore[no-redef]
+
+__all__ = [
+    "ROLLING_BACK_STEP",
+    "DeploymentSubStep",
+    "EndpointRouteListUpdatedEvent",
+    "GroupRow",
+    "ImageConfigData",
+    "KernelBindingData",
+    "PromotionSpec",
+    "ScalingGroupForDomainRow",
+    "ScalingGroupOpts",
+    "ScalingGroupRow",
+    "ScheduleType",
+    "SessionDataForPull",
+    "SessionDataForStart",
+    "SessionDependencySnapshot",
+    "SessionWithKernels",
+    "SessionsForPullWithImages",
+    "association_groups_users",
+    "connect_database",
+    "create_async_engine",
+]

@@ -42,16 +42,13 @@ from ai.backend.manager.data.kernel.types import KernelInfo, KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.agent import agents as agents_table
 from ai.backend.manager.models.domain import DomainRow
-from ai.backend.manager.models.group import GroupRow
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.models.resource_policy import KeyPairResourcePolicyRow
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
-from ai.backend.manager.models.scaling_group import ScalingGroupOpts, ScalingGroupRow
 from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.models.user import UserRow
 from ai.backend.manager.repositories.scheduler.repository import SchedulerRepository
-from ai.backend.manager.sokovan.data import PromotionSpec, SessionWithKernels
 from ai.backend.manager.sokovan.scheduler.coordinator import ScheduleCoordinator
 from ai.backend.manager.sokovan.scheduler.factory import CoordinatorHandlers
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
@@ -62,7 +59,14 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 )
 
 from support.bindings.common.fakes.strict import RefusesCalls
-from support.bindings.common.moved import ScheduleType
+from support.bindings.common.moved import (
+    GroupRow,
+    PromotionSpec,
+    ScalingGroupOpts,
+    ScalingGroupRow,
+    ScheduleType,
+    SessionWithKernels,
+)
 from support.bindings.common.selections import SchedulerSelections, Selection, handled
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
 from support.bindings.gen_26_3.database.locks import WatchedAdvisoryLocks
@@ -93,7 +97,7 @@ from support.bindings.gen_26_3.fakes import (
 )
 from support.bindings.gen_26_3.fakes.deployments import FakeDeploymentRepository
 from support.bindings.gen_26_3.fakes.valkey_stat import FakeValkeyStat
-from support.bindings.gen_26_3.scheduler_world import Handler, HandlerRun, Names
+from support.bindings.gen_26_3.runs import Handler, HandlerRun, Names
 from support.bindings.gen_26_3.wiring import Boundaries, coordinator_handlers, scheduler_components
 from support.engine import swallowed
 
@@ -143,6 +147,9 @@ class CoordinatorWorld:
     session_factory: Any = SessionWithKernelsFactory
     rows_of_session = staticmethod(session_rows)
     rows_of_images = staticmethod(image_rows)
+    rows_of_owners = staticmethod(owner_rows)
+    agent_factory: Any = AgentRowFactory
+    rows_of_agent = staticmethod(agent_rows)
     wire_components = staticmethod(scheduler_components)
 
     def __init__(self, database: ScenarioDatabase) -> None:
@@ -155,16 +162,6 @@ class CoordinatorWorld:
         self.events = RecordingEventProducer()
         self.deployments = FakeDeploymentRepository()
         self.networks = FakeNetworkPlugins(self.config.config.network.inter_container.default_driver or "overlay")
-        self.repository = SchedulerRepositoryOnScenarioClock(
-            database.engine, self.valkey_stat, self.config, clock=self.clock
-        )
-        self.locks = WatchedAdvisoryLocks(database.engine)
-        self.names = Names()
-        self.cycles: list[Cycle] = []
-        self.extra_handlers: dict[ScheduleType, SessionLifecycleHandler] = {}
-        self.kernel_event_results: list[bool] = []
-        self.timers: dict[str, Any] = {}  # the scheduler timers the manager sets up, by name
-        self.endpoints: dict[str, uuid.UUID] = {}
         # What the wiring needs but this tier does not use (each refuses every call), or, on the
         # end-to-end tier, the real parts put in their place.
         self._unused: dict[str, Any] = {
@@ -178,12 +175,24 @@ class CoordinatorWorld:
                 "resource-usage repository",
             )
         }
-        self._rows: list[Row | sa.Executable] = [*owner_rows(), *self.rows_of_images()]
+        self.repository = self._repository(database)
+        self.locks = WatchedAdvisoryLocks(database.engine)
+        self.names = Names()
+        self.cycles: list[Cycle] = []
+        self.extra_handlers: dict[ScheduleType, SessionLifecycleHandler] = {}
+        self.kernel_event_results: list[bool] = []
+        self.timers: dict[str, Any] = {}  # the scheduler timers the manager sets up, by name
+        self.endpoints: dict[str, uuid.UUID] = {}
+        self._rows: list[Row | sa.Executable] = [*self.rows_of_owners(), *self.rows_of_images()]
         self.runs: list[HandlerRun] = []
         self.repository.selections = []
         self._containers = 0
         self._sessions: dict[str, _SessionSpec] = {}
         self._kernel_owner: dict[str, str] = {}
+
+    def _repository(self, database: ScenarioDatabase) -> SchedulerRepositoryOnScenarioClock:
+        """The real repository on the scenario's database (a later release's constructor differs)."""
+        return SchedulerRepositoryOnScenarioClock(database.engine, self.valkey_stat, self.config, clock=self.clock)
 
     async def start(self) -> None:
         """Anchor the scenario clock at the database server's time."""
@@ -195,8 +204,8 @@ class CoordinatorWorld:
     # -- arranging ---------------------------------------------------------------------------------
 
     def add_agent(self, name: str, capacity: ResourceSlot, **fields: Any) -> Row:
-        agent = AgentRowFactory.build(id=name, available_slots=ResourceSlot(capacity), **fields)
-        self._rows.extend(agent_rows(agent))
+        agent = self.agent_factory.build(id=name, available_slots=ResourceSlot(capacity), **fields)
+        self._rows.extend(self.rows_of_agent(agent))
         self.agents.add(AgentId(name), images={DEFAULT_IMAGE})
         return agent
 
@@ -456,18 +465,20 @@ class CoordinatorWorld:
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
-        return SchedulingController(
-            SchedulingControllerArgs(
-                repository=self.repository,
-                # The doubles stand in for Backend.AI's types at the process boundary.
-                config_provider=self.config,  # type: ignore[arg-type]
-                storage_manager=self._unused["storage manager"],
-                event_producer=self.events,  # type: ignore[arg-type]
-                valkey_schedule=self.valkey,  # type: ignore[arg-type]
-                network_plugin_ctx=self.networks,  # type: ignore[arg-type]
-                hook_plugin_ctx=self._unused["hook plugins"],
-            )
-        )
+        return SchedulingController(SchedulingControllerArgs(**self._scheduling_controller_args()))
+
+    def _scheduling_controller_args(self) -> dict[str, Any]:
+        """What the scheduling controller is built with (a later release adds to it)."""
+        return {
+            "repository": self.repository,
+            # The doubles stand in for Backend.AI's types at the process boundary.
+            "config_provider": self.config,
+            "storage_manager": self._unused["storage manager"],
+            "event_producer": self.events,
+            "valkey_schedule": self.valkey,
+            "network_plugin_ctx": self.networks,
+            "hook_plugin_ctx": self._unused["hook plugins"],
+        }
 
     @cached_property
     def handlers(self) -> CoordinatorHandlers:
@@ -617,7 +628,7 @@ class CoordinatorWorld:
     async def limit_lock_wait(self, seconds: int) -> None:
         """The manager's database setting ``lock_conn_timeout``: the coordinator's locks come from an
         engine connected with it, as ``connect_database`` makes the manager's."""
-        from ai.backend.manager.models.utils import connect_database
+        from support.bindings.common.moved import connect_database
 
         if "coordinator" in self.__dict__:
             raise RuntimeError("limit the lock wait before the coordinator is built")

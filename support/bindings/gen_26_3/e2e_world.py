@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from ai.backend.common.clients.valkey_client.valkey_schedule import ValkeyScheduleClient
+from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
 from ai.backend.common.types import SessionId
 from ai.backend.manager.data.agent.types import AgentStatus
 from ai.backend.manager.data.session.types import SessionStatus
@@ -115,7 +116,7 @@ class EndToEndWorld(CoordinatorWorld):
         await self.flush()
         with self.clock.pinned():
             await self.scheduling_controller.mark_sessions_for_termination(
-                [SessionId(self.names.session(name))], reason="user-requested"
+                [SessionId(self.names.session(name))], reason=KernelLifecycleEventReason.USER_REQUESTED
             )
 
     async def agent_disappears(self, agent: str) -> None:

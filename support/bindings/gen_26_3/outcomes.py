@@ -16,7 +16,7 @@ from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandle
 from ai.backend.manager.sokovan.scheduler.handlers.kernel import KernelLifecycleHandler
 
 from support.bindings.common.selections import Took, ids_of
-from support.bindings.gen_26_3.scheduler_world import HandlerRun, Names
+from support.bindings.gen_26_3.runs import HandlerRun, Names
 
 SESSION_BUCKETS = {"successes": "a success", "failures": "a failure", "skipped": "skipped"}
 KERNEL_BUCKETS = {"successes": "alive (a success)", "failures": "a failure"}

@@ -20,9 +20,10 @@ from ai.backend.common.types import AccessKey
 from ai.backend.manager.data.kernel.types import KernelStatus
 from ai.backend.manager.data.session.types import SessionStatus, StatusTransitions, TransitionStatus
 from ai.backend.manager.defs import LockID
-from ai.backend.manager.sokovan.data import SessionWithKernels
 from ai.backend.manager.sokovan.scheduler.handlers import SessionLifecycleHandler
 from ai.backend.manager.sokovan.scheduler.results import SessionExecutionResult, SessionTransitionInfo
+
+from support.bindings.common.moved import SessionWithKernels
 
 PROBE_ERROR = "PROBE_FAILURE"
 

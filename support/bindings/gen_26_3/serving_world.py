@@ -97,7 +97,7 @@ from support.bindings.gen_26_3.fakes.service_discovery import RecordingServiceDi
 from support.bindings.gen_26_3.fakes.storage_proxy import StorageProxyServer
 from support.bindings.gen_26_3.fakes.valkey_stat import FakeValkeyStat
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
-from support.bindings.gen_26_3.scheduler_world import Names
+from support.bindings.gen_26_3.runs import Names
 from support.engine import swallowed
 
 
@@ -603,6 +603,10 @@ class ServingWorld:
         finally:
             self.clock._now = now
 
+    async def fail_probes(self, route: str, count: int) -> None:
+        """26.3.3's manager never probes a replica: the app proxy does, and reports only its verdict."""
+        raise NotImplementedError("26.3.3's manager does not probe replicas; the app proxy reports readiness")
+
     async def start_health_record(self, route: str) -> None:
         """The record a route gets when its session is linked: readiness "0", never probed."""
         await self.valkey.initialize_routes_health_status_batch([str(self.route(route))])
@@ -686,6 +690,11 @@ class ServingWorld:
         cycle.performed = len(self.reports) > reports_before
         cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
         return cycle
+
+    def registration_failure_logs(self, deployment: str) -> list[tuple[str, str]]:
+        """Where the manager logs that ``deployment`` could not be registered with the app proxy."""
+        wanted = f"Failed to register endpoint for deployment {self.deployment(deployment)}"
+        return [("ai.backend.manager.sokovan.deployment.executor", wanted)]
 
     def handler_failure_logs(self, name: str) -> list[tuple[str, str]]:
         """Where the manager logs that handler ``name`` raised: (logger, message start)."""
@@ -807,6 +816,10 @@ class ServingWorld:
         """The database refuses every change to a session's row until the scenario ends: what the
         scheduling controller meets when it cannot mark sessions for termination."""
         await self._refuse_updates("sessions", message)
+
+    async def refuse_replica_group_updates(self, message: str) -> None:
+        """26.3.3 keeps no replica groups (a later release's binding refuses changes to them)."""
+        raise NotImplementedError(f"26.3.3 has no replica groups whose changes could be refused ({message})")
 
     async def _refuse_updates(self, table: str, message: str) -> None:
         """A trigger raising on every UPDATE of ``table``, dropped when the scenario ends."""

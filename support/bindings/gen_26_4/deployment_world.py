@@ -59,7 +59,7 @@ from support.bindings.gen_26_3 import serving_world as v26_3
 from support.bindings.gen_26_3.factories.rows import Row
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
 from support.bindings.gen_26_4 import serving_world as v26_4
-from support.bindings.gen_26_4.serving_rows import RuntimeVariantRowFactory
+from support.bindings.gen_26_4.serving_rows import DeploymentRevisionRowFactory, RuntimeVariantRowFactory
 from support.engine import swallowed
 
 
@@ -116,7 +116,11 @@ class BulkAppProxyServer(AppProxyServer):
             if self.registration_error is None:
                 self.endpoints[endpoint_id] = self.url_of(endpoint_id)
                 created.append(
-                    {"deployment_id": str(endpoint_id), "url": self.endpoints[endpoint_id], "health_check_enabled": False}
+                    {
+                        "deployment_id": str(endpoint_id),
+                        "url": self.endpoints[endpoint_id],
+                        "health_check_enabled": False,
+                    }
                 )
         if self.registration_error is not None:
             return web.json_response({"msg": "registration refused"}, status=self.registration_error)
@@ -151,11 +155,12 @@ class ServingWorld(v26_4.ServingWorld):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.app_proxy = BulkAppProxyServer()
+        self._deploying_revisions: dict[str, Row] = {}
 
     # -- the production objects ------------------------------------------------------------------
 
     @cached_property
-    def repository(self) -> DeploymentRepositoryOnScenarioClock:  # type: ignore[override]
+    def repository(self) -> DeploymentRepositoryOnScenarioClock:
         repository = DeploymentRepositoryOnScenarioClock(
             self.database.engine,
             self.storage_manager,
@@ -172,7 +177,7 @@ class ServingWorld(v26_4.ServingWorld):
         return ReplicaGroupRepository(self.database.engine)
 
     @cached_property
-    def deployment_controller(self) -> DeploymentController:  # type: ignore[override]
+    def deployment_controller(self) -> DeploymentController:
         for name in ("revision drafts", "revision presets", "prometheus", "prometheus query presets"):
             self._unused.setdefault(name, Unused(name))
         return DeploymentController(
@@ -189,7 +194,7 @@ class ServingWorld(v26_4.ServingWorld):
         )
 
     @cached_property
-    def deployment_coordinator(self) -> DeploymentCoordinator:  # type: ignore[override]
+    def deployment_coordinator(self) -> DeploymentCoordinator:
         controller = self.deployment_controller  # registers the unused doubles it needs
         coordinator = DeploymentCoordinator(
             valkey_schedule=self.valkey,
@@ -227,7 +232,7 @@ class ServingWorld(v26_4.ServingWorld):
         return coordinator, specs
 
     @cached_property
-    def handlers(self) -> dict[str, tuple[Any, Any]]:  # type: ignore[override]
+    def handlers(self) -> dict[str, tuple[Any, Any]]:
         """handler name -> (handler, lifecycle type): the deployment coordinator's and the route
         coordinator's handlers, as they registered them."""
         named: dict[str, tuple[Any, Any]] = {}
@@ -238,7 +243,7 @@ class ServingWorld(v26_4.ServingWorld):
         return named
 
     @cached_property
-    def sub_steps(self) -> dict[str, Any]:  # type: ignore[override]
+    def sub_steps(self) -> dict[str, Any]:
         registry = self.deployment_coordinator._registry.handlers
         return {handler.name(): sub_step for (_, sub_step), handler in registry.items() if sub_step is not None}
 
@@ -250,21 +255,48 @@ class ServingWorld(v26_4.ServingWorld):
             )
         return super().handler(name)
 
+    def add_deployment(self, name: str, lifecycle: Any, **values: Any) -> uuid.UUID:
+        """As the 26.4 route world writes one; a deployment with a ``deploying_revision`` is what
+        activating that revision leaves (repositories/deployment/db_source activate_revision): a
+        second revision of the deployment, named as its deploying revision, and the deployment at
+        the deploying-initializing step."""
+        deploying = values.pop("deploying_revision", None)
+        deployment_id = super().add_deployment(name, lifecycle, **values)
+        if deploying is not None:
+            current = self._revisions[name].values
+            self._deploying_revisions[name] = DeploymentRevisionRowFactory.build(
+                id=deploying,
+                endpoint=deployment_id,
+                revision_number=current["revision_number"] + 1,
+                **{k: current[k] for k in ("image", "model", "resource_group", "runtime_variant_id")},
+            )
+            self.amend_deployment(
+                name, deploying_revision_id=deploying, sub_step=DeploymentLifecycleSubStep.DEPLOYING_INITIALIZING
+            )
+        return deployment_id
+
+    def registration_failure_logs(self, deployment: str) -> list[tuple[str, str]]:
+        """26.4.16 registers endpoints in bulk, per app proxy, and logs a refused call for the proxy."""
+        self.deployment(deployment)
+        return [("ai.backend.manager.sokovan.deployment.executor", "Bulk endpoint create failed against proxy")]
+
     def serve_custom_model_without_folder(self, deployment: str) -> None:
         """26.4.16 keeps the model and the runtime variant on the revision: the revision names the
         "custom" runtime variant (a row of its own) and no model folder, the folder row is gone."""
         self.remove_model_folder(deployment)
         custom = RuntimeVariantRowFactory.build(name="custom")
-        self._custom_variant = custom
+        self._custom_variant: Row | None = custom
         self._revisions[deployment].values.update(model=None, runtime_variant_id=custom.values["id"])
 
     async def write(self, *rows: Any) -> None:
         """A runtime variant a revision names is written before the deployments."""
         custom = getattr(self, "_custom_variant", None)
-        if custom is not None and any(isinstance(r, Row) and r.table.name == "endpoints" for r in rows):
+        endpoints = [r.values["name"] for r in rows if isinstance(r, Row) and r.table.name == "endpoints"]
+        if custom is not None and endpoints:
             self._custom_variant = None
             rows = (custom, *rows)
-        await super().write(*rows)
+        deploying = [self._deploying_revisions.pop(n) for n in endpoints if n in self._deploying_revisions]
+        await super().write(*rows, *deploying)
 
     async def refuse_replica_group_updates(self, message: str) -> None:
         """The database refuses every change to a replica group's row until the scenario ends."""
@@ -285,8 +317,7 @@ class ServingWorld(v26_4.ServingWorld):
                     given=[id_of(item) for item in given],
                     successes=[id_of(item) for item in result.successes],
                     errors={
-                        id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e
-                        for e in failures
+                        id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e for e in failures
                     },
                     skipped=[id_of(item) for item in getattr(result, "skipped", [])],
                     stale=[id_of(item) for item in getattr(result, "stale", [])],
@@ -358,7 +389,7 @@ class ServingWorld(v26_4.ServingWorld):
         return cycle
 
     async def _run_handler_cycle(self, name: str, only_if_requested: bool) -> None:
-        handler, lifecycle = super().handler(name)
+        _, lifecycle = super().handler(name)
         if isinstance(lifecycle, DeploymentLifecycleType):
             deployments = self.deployment_coordinator
             run = deployments.process_if_needed if only_if_requested else deployments.process_deployment_lifecycle

@@ -8,16 +8,35 @@ coordinator announces ``reason or message`` as the reason of the status change, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from ai.backend.manager.sokovan.scheduler.results import SessionExecutionResult
 
 from support.bindings.gen_26_3 import outcomes as gen_26_3
 from support.bindings.gen_26_3.outcomes import find, kernel_destination, session_destination, summary, took
-from support.bindings.gen_26_3.scheduler_world import HandlerRun, Names
+from support.bindings.gen_26_3.runs import HandlerRun, Names
 
 
 def stated_reason(entry: Any) -> str | None:
     """The reason a report gives: its event reason, or else its message."""
     return getattr(entry, "reason", None) or getattr(entry, "message", None)
+
+
+SCHEDULE_SESSIONS = "schedule-sessions"
+
+
+def reported_failure(runs: Iterable[HandlerRun], session_id: object) -> str | None:
+    """The message of the latest schedule-sessions report of the session as a failure (what the
+    coordinator records as its scheduling history), or None."""
+    message = None
+    for run in runs:
+        if run.name != SCHEDULE_SESSIONS or not isinstance(run.result, SessionExecutionResult):
+            continue
+        for failure in run.result.failures:
+            if failure.session_id == session_id:
+                message = failure.message
+    return message
 
 
 def assert_reported(
@@ -34,6 +53,7 @@ __all__ = [
     "assert_reported",
     "find",
     "kernel_destination",
+    "reported_failure",
     "session_destination",
     "stated_reason",
     "summary",

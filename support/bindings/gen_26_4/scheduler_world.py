@@ -13,17 +13,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from ai.backend.manager.sokovan.scheduler.results import SessionExecutionResult
 from ai.backend.manager.sokovan.scheduler.scheduler import SchedulerComponents
 
 from support.bindings.gen_26_3 import scheduler_world as gen_26_3
-from support.bindings.gen_26_3.scheduler_world import HandlerRun, Names
+from support.bindings.gen_26_3.runs import HandlerRun, Names
 
 from .factories.scheduling import ImageConfigDataFactory, StoredSessionFactory
 from .fakes.scheduler_repository import FakeSchedulerRepository
+from .outcomes import reported_failure
 from .wiring import scheduler_components
-
-SCHEDULE_SESSIONS = "schedule-sessions"
 
 
 class SchedulerWorld(gen_26_3.SchedulerWorld):
@@ -38,15 +36,7 @@ class SchedulerWorld(gen_26_3.SchedulerWorld):
     async def scheduling_failure(self, name: str) -> str | None:
         """Why the provisioner last failed to place session ``name``: the message of the latest
         schedule-sessions report of it as a failure (what the coordinator records as its history)."""
-        session_id = self.names.session(name)
-        message = None
-        for run in self.runs:
-            if run.name != SCHEDULE_SESSIONS or not isinstance(run.result, SessionExecutionResult):
-                continue
-            for failure in run.result.failures:
-                if failure.session_id == session_id:
-                    message = failure.message
-        return message
+        return reported_failure(self.runs, self.names.session(name))
 
     def __repr__(self) -> str:
         return f"SchedulerWorld({self.scaling_group!r}, 26.4)"

@@ -97,7 +97,10 @@ class RoutingRowFactory(v26_3.RoutingRowFactory):
 
 
 class DeploymentPolicyRowFactory(v26_3.DeploymentPolicyRowFactory):
-    """26.4.16 dropped ``rollback_on_failure``."""
+    """26.4.16 dropped ``rollback_on_failure``, and gives the rolling update's limits as counts or
+    percentages (``IntOrPercent``)."""
+
+    strategy_spec = factory.LazyFunction(lambda: {"max_surge": {"count": 1}, "max_unavailable": {"count": 0}})
 
     @classmethod
     def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Row:

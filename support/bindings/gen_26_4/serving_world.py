@@ -97,7 +97,7 @@ class InMemoryValkeyConnections(InMemoryValkey):
         yield self
 
     @property
-    def client(self) -> Any:  # type: ignore[override]
+    def client(self) -> Any:
         return self._connection
 
 
@@ -109,7 +109,8 @@ class EtcdWithoutPluginConfig(StrictDouble):
 
     async def watch_prefix(self, key: str, **kwargs: Any) -> AsyncIterator[Any]:
         """No configuration ever changes: the watch yields nothing and ends."""
-        for event in ():
+        events: tuple[Any, ...] = ()
+        for event in events:
             yield event
 
 
@@ -155,7 +156,7 @@ class ServingWorld(v26_3.ServingWorld):
     # -- the production objects ------------------------------------------------------------------
 
     @cached_property
-    def repository(self) -> DeploymentRepositoryOnScenarioClock:  # type: ignore[override]
+    def repository(self) -> DeploymentRepositoryOnScenarioClock:
         repository = DeploymentRepositoryOnScenarioClock(
             self.database.engine,
             self.storage_manager,
@@ -260,7 +261,9 @@ class ServingWorld(v26_3.ServingWorld):
         session_id = super().add_session(name, status, inference_port=inference_port)
         self.replicas[name] = ReplicaServer()
         for row in self._pending_rows:
-            kernel = isinstance(row, Row) and row.table.name == "kernels" and row.values.get("session_id") == session_id
+            if not isinstance(row, Row):
+                continue
+            kernel = row.table.name == "kernels" and row.values.get("session_id") == session_id
             if kernel and status != SessionStatus.RUNNING:
                 row.values["kernel_host"] = None
                 row.values["service_ports"] = None
@@ -430,6 +433,17 @@ class ServingWorld(v26_3.ServingWorld):
     async def report_readiness(self, route: str, ready: bool, *, age: timedelta = timedelta(seconds=5)) -> None:
         """26.4.16's manager probes replicas itself: the route's replica answers (200 when ready,
         503 otherwise), and the route health observer probed it ``age`` ago."""
+        await self._probe(route, [age], 200 if ready else 503)
+
+    async def fail_probes(self, route: str, count: int) -> None:
+        """The route's replica answers 503 to ``count`` probes in a row, one health-check interval
+        apart, the last one just now."""
+        interval = timedelta(seconds=self._route_row(route).values["health_check"].interval)
+        await self._probe(route, [interval * (count - 1 - i) for i in range(count)], 503)
+
+    async def _probe(self, route: str, ages: list[timedelta], status: int) -> None:
+        """The health observer's ticks, each ``age`` ago, while the route's replica answers ``status``
+        (a route without a session is given a RUNNING one to answer)."""
         if route not in self._routes:
             raise KeyError(route)
         if self._route_row(route).values.get("session") is None:
@@ -437,11 +451,12 @@ class ServingWorld(v26_3.ServingWorld):
             self.add_session(session, SessionStatus.RUNNING)
             self.bind_session(route, session)
         await self.flush()
-        self.replica_of(route).status = 200 if ready else 503
+        self.replica_of(route).status = status
         now = self.clock.now
-        self.clock._now = now - age
         try:
-            await self.route_coordinator.process_route_lifecycle(RouteLifecycleType.OBSERVE_HEALTH)
+            for age in ages:
+                self.clock._now = now - age
+                await self.route_coordinator.process_route_lifecycle(RouteLifecycleType.OBSERVE_HEALTH)
         finally:
             self.clock._now = now
 

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 import pytest
 import pytest_asyncio
 from ai.backend.manager.config.unified import DatabaseConfig
-from ai.backend.manager.models.utils import ExtendedAsyncSAEngine, connect_database
+from ai.backend.manager.models.utils import ExtendedAsyncSAEngine
 
 from support.bindings.common.database_server import DatabaseUnavailable, PostgresServer, server_version
+from support.bindings.common.moved import connect_database
 
-from .schema import create_template, delete_script, drop, truncate_statement
+from .schema import Schema, create_template, delete_script, drop, truncate_statement
 
 
 @dataclass
@@ -84,13 +85,14 @@ class ScenarioDatabase:
     engine: ExtendedAsyncSAEngine
     config: DatabaseConfig
     superuser: bool = True  # the suite's own server: rows can be deleted with foreign-key triggers off
+    schema: Schema = field(default_factory=Schema)  # what the release's template holds besides its tables
 
     async def empty(self) -> None:
         """Every table emptied but the reference rows a fresh installation has (resource slot types)."""
         async with self.engine.connect() as conn:
             raw = (await conn.get_raw_connection()).driver_connection
             assert raw is not None, "the pooled connection has no asyncpg connection"
-            await raw.execute(delete_script() if self.superuser else truncate_statement())
+            await raw.execute(delete_script(self.schema) if self.superuser else truncate_statement(self.schema))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,7 +126,13 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresCluster]:
+def database_schema() -> Schema:
+    """What the release's template holds besides its tables (a later release's plugin replaces it)."""
+    return Schema()
+
+
+@pytest.fixture(scope="session")
+def postgres(request: pytest.FixtureRequest, database_schema: Schema) -> Iterator[PostgresCluster]:
     timings = request.config.stash[TIMINGS]
     started = time.perf_counter()
     try:
@@ -136,7 +144,7 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresCluster]:
     try:
         timings.server = server.describe(asyncio.run(server_version(server.admin_dsn)))
         started = time.perf_counter()
-        timings.tables = asyncio.run(create_template(server.admin_dsn, server.url(template), template))
+        timings.tables = asyncio.run(create_template(server.admin_dsn, server.url(template), template, database_schema))
         timings.schema = time.perf_counter() - started
         yield PostgresCluster(server, template)
     finally:
@@ -168,7 +176,9 @@ async def database_engine(postgres: PostgresCluster) -> AsyncIterator[tuple[Exte
 
 
 @pytest_asyncio.fixture
-async def database(request: pytest.FixtureRequest, postgres: PostgresCluster, database_engine) -> ScenarioDatabase:
+async def database(
+    request: pytest.FixtureRequest, postgres: PostgresCluster, database_engine, database_schema: Schema
+) -> ScenarioDatabase:
     """The run's database, emptied: every table except the reference rows a fresh installation
     has (resource slot types). On the suite's own server (superuser) the rows are deleted with
     foreign-key triggers off (about 5 ms); on a server given by POSTGRES_DSN, truncated
@@ -176,7 +186,9 @@ async def database(request: pytest.FixtureRequest, postgres: PostgresCluster, da
     timings = request.config.stash[TIMINGS]
     engine, config = database_engine
     started = time.perf_counter()
-    database = ScenarioDatabase(postgres.template, engine, config, superuser=postgres.server.started_here)
+    database = ScenarioDatabase(
+        postgres.template, engine, config, superuser=postgres.server.started_here, schema=database_schema
+    )
     await database.empty()
     timings.resets.append(time.perf_counter() - started)
     return database

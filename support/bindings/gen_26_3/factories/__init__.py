@@ -1,13 +1,8 @@
-"""factory-boy factories for Backend.AI data, with traits named after the cases scenarios state."""
+"""factory-boy factories for Backend.AI data, with traits named after the cases scenarios state.
 
-from .scheduling import (
-    ImageConfigDataFactory,
-    KeyPairResourcePolicyFactory,
-    StoredAgentFactory,
-    StoredSessionFactory,
-    StoredUserFactory,
-    UserResourcePolicyFactory,
-)
+The in-memory repository's data (.scheduling) is imported from its module: it is built on data
+classes a later release replaced, while the sessions and rows here serve every release."""
+
 from .sessions import (
     DEFAULT_ACCESS_KEY,
     DEFAULT_ARCH,
@@ -35,15 +30,9 @@ __all__ = [
     "DEFAULT_USER",
     "KERNEL_STATUS_OF",
     "GiB",
-    "ImageConfigDataFactory",
     "KernelInfoFactory",
-    "KeyPairResourcePolicyFactory",
     "SessionInfoFactory",
     "SessionWithKernelsFactory",
-    "StoredAgentFactory",
-    "StoredSessionFactory",
-    "StoredUserFactory",
-    "UserResourcePolicyFactory",
     "slots",
     "stable_id",
 ]

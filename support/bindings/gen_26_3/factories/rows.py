@@ -33,7 +33,6 @@ from ai.backend.manager.data.session.types import SchedulingResult, SessionStatu
 from ai.backend.manager.models.agent import AgentRow
 from ai.backend.manager.models.container_registry import ContainerRegistryRow
 from ai.backend.manager.models.domain import DomainRow
-from ai.backend.manager.models.group import GroupRow
 from ai.backend.manager.models.image import ImageRow
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.keypair import KeyPairRow
@@ -43,13 +42,12 @@ from ai.backend.manager.models.resource_policy import (
     UserResourcePolicyRow,
 )
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow, ResourceAllocationRow
-from ai.backend.manager.models.scaling_group import ScalingGroupForDomainRow, ScalingGroupRow
 from ai.backend.manager.models.scheduling_history.row import SessionSchedulingHistoryRow
 from ai.backend.manager.models.session import SessionRow
 from ai.backend.manager.models.user import UserRole, UserRow
-from ai.backend.manager.sokovan.data import SessionWithKernels
 
 from support.bindings.common.fakes.clock import EPOCH
+from support.bindings.common.moved import GroupRow, ScalingGroupForDomainRow, ScalingGroupRow, SessionWithKernels
 
 from .sessions import (
     DEFAULT_ACCESS_KEY,

@@ -58,9 +58,9 @@ from ai.backend.manager.data.session.types import (
 )
 from ai.backend.manager.defs import DEFAULT_ROLE
 from ai.backend.manager.models.network import NetworkType
-from ai.backend.manager.sokovan.data import SessionWithKernels
 
 from support.bindings.common.fakes.clock import EPOCH
+from support.bindings.common.moved import SessionWithKernels
 from support.bindings.gen_26_3.fakes.config import KNOWN_SLOT_TYPES
 
 GiB = 1024**3
@@ -137,6 +137,36 @@ def image_info_fields(o) -> dict[str, Any]:
     }
 
 
+def resource_spec_fields(o) -> dict[str, Any]:
+    """The fields of a session's ``ResourceSpec`` (``o``: a ``SessionInfoFactory`` resolver): its
+    request is the sum of its kernels' (each shaped by ``o.shape``)."""
+    return {
+        "cluster_mode": str(o.cluster_mode.value),
+        "cluster_size": o.cluster_size,
+        "occupying_slots": ResourceSlot(),
+        "requested_slots": sum((o.shape(o.requested) for _ in range(o.cluster_size)), ResourceSlot()),
+        "scaling_group_name": o.scaling_group,
+        "target_sgroup_names": [o.scaling_group],
+        "agent_ids": o.agent_ids,
+    }
+
+
+def resource_info_fields(o) -> dict[str, Any]:
+    """The fields of a kernel's ``ResourceInfo`` (``o``: a ``KernelInfoFactory`` resolver): what it
+    asks for and, once on an agent, what the agent reports it occupies."""
+    return {
+        "scaling_group": o.of_session.resource.scaling_group_name,
+        "agent": o.agent,
+        "agent_addr": f"tcp://{o.agent}:6001" if o.agent else None,
+        "container_id": o.container_id,
+        "occupied_slots": reported_by_agent(o.shape(o.requested)) if o.agent else ResourceSlot(),
+        "requested_slots": o.shape(o.requested),
+        "occupied_shares": {},
+        "attached_devices": {},
+        "resource_opts": {},
+    }
+
+
 class SessionInfoFactory(factory.Factory[SessionInfo]):
     """``SessionInfo``: every nested part filled from a handful of flat parameters."""
 
@@ -179,17 +209,7 @@ class SessionInfoFactory(factory.Factory[SessionInfo]):
             tag=None,
         )
     )
-    resource = factory.LazyAttribute(
-        lambda o: ResourceSpec(
-            cluster_mode=str(o.cluster_mode.value),
-            cluster_size=o.cluster_size,
-            occupying_slots=ResourceSlot(),
-            requested_slots=sum((o.shape(o.requested) for _ in range(o.cluster_size)), ResourceSlot()),
-            scaling_group_name=o.scaling_group,
-            target_sgroup_names=[o.scaling_group],
-            agent_ids=o.agent_ids,
-        )
-    )
+    resource = factory.LazyAttribute(lambda o: ResourceSpec(**resource_spec_fields(o)))
     image = factory.LazyAttribute(lambda o: ImageSpec(images=[o.image_name], tag=None))
     mounts = factory.LazyFunction(lambda: MountSpec(vfolder_mounts=[]))
     execution = factory.LazyFunction(
@@ -282,19 +302,7 @@ class KernelInfoFactory(factory.Factory[KernelInfo]):
             cluster_hostname=f"{DEFAULT_ROLE}1" if o.index == 0 else f"sub{o.index}",
         )
     )
-    resource = factory.LazyAttribute(
-        lambda o: ResourceInfo(
-            scaling_group=o.of_session.resource.scaling_group_name,
-            agent=o.agent,
-            agent_addr=f"tcp://{o.agent}:6001" if o.agent else None,
-            container_id=o.container_id,
-            occupied_slots=reported_by_agent(o.shape(o.requested)) if o.agent else ResourceSlot(),
-            requested_slots=o.shape(o.requested),
-            occupied_shares={},
-            attached_devices={},
-            resource_opts={},
-        )
-    )
+    resource = factory.LazyAttribute(lambda o: ResourceInfo(**resource_info_fields(o)))
     runtime = factory.LazyFunction(
         lambda: RuntimeConfig(
             environ=[], mounts=None, mount_map=None, vfolder_mounts=[], bootstrap_script=None, startup_command=None
@@ -427,6 +435,8 @@ __all__ = [
     "SessionWithKernelsFactory",
     "image_info_fields",
     "per_kernel",
+    "resource_info_fields",
+    "resource_spec_fields",
     "slots",
     "stable_id",
 ]

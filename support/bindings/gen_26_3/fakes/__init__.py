@@ -1,4 +1,8 @@
-"""Doubles for what crosses a process boundary; one boundary per module."""
+"""Doubles for what crosses a process boundary; one boundary per module.
+
+The in-memory scheduler repository (.scheduler_repository) is imported from its module: it is
+built on the repository's data classes, which a later release replaced, while the other doubles
+here serve every release."""
 
 from support.bindings.common.fakes.clock import EPOCH, FakeClock
 from support.bindings.common.fakes.network import FakeNetworkPlugins
@@ -9,13 +13,6 @@ from .agents import AgentRequest, FakeAgent, FakeAgentPool
 from .config import StaticConfigProvider, default_manager_config
 from .events import PublishedEvent, RecordingEventProducer
 from .locks import InMemoryLockFactory, LockUse
-from .scheduler_repository import (
-    FakeSchedulerRepository,
-    PriorityRequest,
-    StoredAgent,
-    StoredSession,
-    StoredUser,
-)
 from .valkey_schedule import FakeValkeySchedule
 
 __all__ = [
@@ -25,18 +22,13 @@ __all__ = [
     "FakeAgentPool",
     "FakeClock",
     "FakeNetworkPlugins",
-    "FakeSchedulerRepository",
     "FakeValkeySchedule",
     "InMemoryLockFactory",
     "LockUse",
     "NotInDouble",
-    "PriorityRequest",
     "PublishedEvent",
     "RecordingEventProducer",
     "StaticConfigProvider",
-    "StoredAgent",
-    "StoredSession",
-    "StoredUser",
     "StrictDouble",
     "Unused",
     "default_manager_config",

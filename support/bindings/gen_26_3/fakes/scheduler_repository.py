@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -70,61 +69,7 @@ from support.bindings.common.fakes.conditions import matches
 from support.bindings.common.fakes.strict import StrictDouble
 
 from .config import KNOWN_SLOT_TYPES
-
-
-@dataclass
-class StoredSession:
-    """A row of ``sessions`` with its ``kernels`` rows, plus the columns ``SessionInfo`` leaves out."""
-
-    session: SessionWithKernels
-    designated_agent_ids: list[AgentId] | None = None
-    is_preemptible: bool = True
-
-    @property
-    def id(self) -> SessionId:
-        return self.session.session_info.identity.id
-
-    @property
-    def status(self) -> SessionStatus:
-        return self.session.session_info.lifecycle.status
-
-    @property
-    def kernels(self) -> list[KernelInfo]:
-        return self.session.kernel_infos
-
-
-@dataclass
-class StoredAgent:
-    id: AgentId
-    scaling_group: str
-    available_slots: ResourceSlot
-    architecture: str = "x86_64"
-    status: AgentStatus = AgentStatus.ALIVE
-    schedulable: bool = True
-    occupied_slots: ResourceSlot = field(default_factory=ResourceSlot)
-    container_count: int = 0
-
-    @property
-    def addr(self) -> str:
-        return f"tcp://{self.id}:6001"
-
-
-@dataclass
-class StoredUser:
-    uuid: UUID
-    email: str
-    username: str
-    vfolder_count: int = 0
-    max_vfolder_count: int | None = None
-
-
-@dataclass(frozen=True)
-class PriorityRequest:
-    """A call of ``lower_session_priority``: what the handler asked the database to do."""
-
-    session_ids: tuple[SessionId, ...]
-    amount: int
-    floor: int
+from .stored import PriorityRequest, StoredAgent, StoredSession, StoredUser
 
 
 class FakeSchedulerRepository(StrictDouble):

@@ -15,8 +15,8 @@ import factory
 from ai.backend.manager.data.session.options import SessionStoredOptions
 from ai.backend.manager.models.kernel import KernelRow
 from ai.backend.manager.models.session import SessionRow
-from ai.backend.manager.sokovan.data import SessionWithKernels
 
+from support.bindings.common.moved import SessionWithKernels
 from support.bindings.gen_26_3.factories import rows as gen_26_3
 from support.bindings.gen_26_3.factories.rows import ContainerRegistryRowFactory, Row
 

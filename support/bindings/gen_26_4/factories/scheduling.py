@@ -1,4 +1,4 @@
-"""The in-memory repository's data on 26.4.16 (support.bindings.gen_26_3.factories.scheduling, with
+"""The in-memory repository's data on 26.4.16 (support.bindings.gen_26_3.factories.stored, with
 what 26.4 changed):
 
 * a stored session is built from 26.4's session factories (``.sessions``): handler options, image
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import factory
 
-from support.bindings.gen_26_3.factories import scheduling as gen_26_3
+from support.bindings.gen_26_3.factories import stored as gen_26_3
 
 from .sessions import SessionWithKernelsFactory, image_id
 
