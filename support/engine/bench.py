@@ -24,7 +24,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from support.engine import releases
+
+ROOT = Path(__file__).resolve().parents[2]  # the project root
 IMPORTS = (
     "import ai.backend.manager.sokovan.scheduler.coordinator, "
     "ai.backend.manager.sokovan.deployment.coordinator, "
@@ -66,7 +68,10 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", default=os.environ.get("FRESH") == "1")
     options = parser.parse_args()
     runs = options.runs
-    print(f"make bench: {runs} runs each, {os.cpu_count()} cores, {options.jobs} parallel workers", flush=True)
+    print(
+        f"make bench: backend.ai-manager {releases.current().version}, {runs} runs each, {os.cpu_count()} cores, {options.jobs} parallel workers",
+        flush=True,
+    )
 
     imports = [_timed([sys.executable, "-c", IMPORTS]) for _ in range(runs)]
     print(f"{'import floor (three coordinators)':40} {_figure(imports)}", flush=True)
@@ -105,14 +110,15 @@ def main() -> int:
         for module, values in sorted(modules.items(), key=lambda kv: -statistics.median(kv[1])):
             print(f"  {module:38} {statistics.median(values):6.1f} s")
 
-    warm = [_timed(["make", "test"]) for _ in range(runs)]
+    make_test = ["make", "test", f"RELEASE={releases.current().version}"]
+    warm = [_timed(make_test) for _ in range(runs)]
     print(f"{'make test, warm':40} {_figure(warm)}", flush=True)
 
     if options.fresh:
         with tempfile.TemporaryDirectory(prefix="bench-clone-") as tmp:
             clone = Path(tmp) / "clone"
             subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-            fresh = _timed(["make", "test"], cwd=clone)
+            fresh = _timed(make_test, cwd=clone)
         print(f"{'make test, fresh clone':40} {fresh:6.1f} s", flush=True)
 
     total = len(reference or {})

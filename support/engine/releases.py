@@ -44,7 +44,9 @@ class Release:
 SUPPORTED: tuple[Release, ...] = (
     Release("26.3.3", "gen_26_3", "the release BEP-1033 was first checked against"),
     Release("26.4.16", "gen_26_4", "deploying sub-steps, replica groups, route health and draining (26.4.4)"),
-    Release("26.9.6", "gen_26_9", "the scheduler's data layer rewritten (26.8, 26.9): views, resource groups, preemption"),
+    Release(
+        "26.9.6", "gen_26_9", "the scheduler's data layer rewritten (26.8, 26.9): views, resource groups, preemption"
+    ),
 )
 
 

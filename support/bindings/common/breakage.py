@@ -86,9 +86,12 @@ def _break(target: str) -> None:
 
     from ai.backend.manager.sokovan.scheduler.coordinator import ScheduleCoordinator
 
-    step = ScheduleCoordinator._process_promotion_scaling_group
-    # Broken on purpose: the standing check replaces the method of the code under test.
-    ScheduleCoordinator._process_promotion_scaling_group = broken(step, lambda self, spec, *_: spec.name)  # type: ignore[method-assign]
+    # One promotion step per scaling group (26.3, 26.4), per resource group from 26.9 on.
+    for method in ("_process_promotion_scaling_group", "_process_promotion_resource_group"):
+        step = getattr(ScheduleCoordinator, method, None)
+        if step is not None:
+            # Broken on purpose: the standing check replaces the method of the code under test.
+            setattr(ScheduleCoordinator, method, broken(step, lambda self, spec, *_: spec.name))
 
 
 def pytest_configure(config: pytest.Config) -> None:
