@@ -225,6 +225,10 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
     And the app proxy reports route "r1" ready
     When a health-check-routes cycle runs
     Then route "r1" stays HEALTH_CHECKING
+    When a health-check-routes cycle runs
+    Then route "r1" stays HEALTH_CHECKING
+    When a health-check-routes cycle runs
+    Then route "r1" moves to RUNNING
 
   @RH-004 @happy-path @as-implemented
   Scenario: An UNHEALTHY route becomes RUNNING again on its first passing check
