@@ -127,9 +127,7 @@ def _deploying(row: dict) -> str:
 async def deployment_rolling_back(world: ServingWorld, name: str) -> None:
     row = await world.read.deployment(world.deployment(name))
     found = (row["lifecycle_stage"], row["sub_step"])
-    assert found == (EndpointLifecycle.DEPLOYING, ROLLING_BACK_STEP), (
-        f"deployment {name!r} is {_deploying(row)}"
-    )
+    assert found == (EndpointLifecycle.DEPLOYING, ROLLING_BACK_STEP), f"deployment {name!r} is {_deploying(row)}"
 
 
 @then(phrase('deployment "{name:Name}" is still deploying its new revision, at no deploying step'))
@@ -248,6 +246,23 @@ async def single_attempt(world: ServingWorld, name: str, phase: str) -> None:
     history = await world.read.deployment_history(world.deployment(name))
     attempts = sum(h.attempts for h in history if h.phase == phase)
     assert attempts == 1, f"the deployment history of {name!r} holds {[str(h) for h in history] or 'nothing'}"
+
+
+@then(
+    phrase(
+        'the deployment history of "{name:Name}" holds one record of "{phase:Name}", '
+        "a {result:Result} made {count:d} times"
+    )
+)
+async def deployment_history_merged(
+    world: ServingWorld, name: str, phase: str, result: SchedulingResult, count: int
+) -> None:
+    """Identical consecutive records are merged into one that counts them."""
+    history = [h for h in await world.read.deployment_history(world.deployment(name)) if h.phase == phase]
+    found = [(h.result.upper(), h.attempts) for h in history]
+    assert found == [(result.name, count)], (
+        f"the deployment history of {name!r} holds {found or 'nothing'} of {phase!r}"
+    )
 
 
 @then(

@@ -12,7 +12,7 @@ from ai.backend.common.events.event_types.kernel.anycast import (
     KernelTerminatedAnycastEvent,
 )
 from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
-from ai.backend.common.types import AgentId, ResourceSlot
+from ai.backend.common.types import AgentId
 from ai.backend.manager.data.kernel.types import KernelStatus
 
 from support.binding import CoordinatorWorld, DatabaseReader
@@ -72,16 +72,6 @@ def _placed_kernel(world: CoordinatorWorld, agent: str, kernel: str):
     return owner, arranged
 
 
-def _resource_spec(occupied: ResourceSlot) -> dict:
-    """What an agent reports it allocated to a container: per device, per slot, per device ID.
-    A request carries every slot type the installation knows, at 0 for those not asked for; the
-    agent drops those (its resource stage normalizes the slots, ignoring unknown ones), so it
-    reports no allocation for them, as support.bindings.gen_26_3.fleet's agents do."""
-    return {
-        "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in occupied.items() if amount}
-    }
-
-
 async def _report(world: CoordinatorWorld, agent: str, kernel: str, event_type, handle, **fields) -> None:
     owner, _ = _placed_kernel(world, agent, kernel)
     await world.flush()
@@ -121,16 +111,7 @@ async def kernel_creating(world: CoordinatorWorld, agent: str, kernel: str) -> N
 
 @when(phrase('agent "{agent:Name}" reports that kernel "{kernel:Name}" is running'))
 async def kernel_running(world: CoordinatorWorld, agent: str, kernel: str) -> None:
-    _, arranged = _placed_kernel(world, agent, kernel)
-    creation_info = {
-        "container_id": f"container-{world.names.kernel(kernel).hex[:12]}",
-        "resource_spec": _resource_spec(arranged.resource.requested_slots),
-        "kernel_host": "10.0.0.10",
-        "repl_in_port": 2000,
-        "repl_out_port": 2001,
-        "stdin_port": 2002,
-        "stdout_port": 2003,
-    }
+    _placed_kernel(world, agent, kernel)
     await _report(
         world,
         agent,
@@ -138,7 +119,7 @@ async def kernel_running(world: CoordinatorWorld, agent: str, kernel: str) -> No
         KernelStartedAnycastEvent,
         world.coordinator.handle_kernel_running,
         reason="new-container-started",
-        creation_info=creation_info,
+        creation_info=world.kernel_creation_info(kernel),
     )
 
 

@@ -116,23 +116,29 @@ Feature: Failure classification by the coordinators
 
     @FC-002 @error-case @as-implemented
     Scenario: A deployment still failing to deploy past the 2-hour limit of its deploying step has expired: it rolls back
+      The expiry is announced, but the history merges it into the record of the failures before it
+      (same step, same error code, same target state), which keeps saying NEED_RETRY.
+
       Given deployment "llama" is deploying a new revision by rolling update
       And the app proxy refuses to register endpoints with HTTP 503
       When a deploying-initializing cycle runs every 45 minutes for 135 minutes
       Then the manager logs that deployment "llama" could not be registered with the app proxy
       And deployment "llama" is rolling back its new revision
-      And the deployment history of "llama" records an EXPIRED of "deploying-initializing" from DEPLOYING to DEPLOYING
       And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "expired"
+      And the deployment history of "llama" holds one record of "deploying-initializing", a NEED_RETRY made 4 times
 
     @FC-003 @error-case @as-implemented
     Scenario: A deployment whose first deploying step failed 6 times in a row gives up: it rolls back
+      The give-up is announced, but the history merges it into the record of the five failures
+      before it (same step, same error code, same target state), which keeps saying NEED_RETRY.
+
       Given deployment "llama" is deploying a new revision by rolling update
       And the app proxy refuses to register endpoints with HTTP 503
       When a deploying-initializing cycle runs 6 times
       Then the manager logs that deployment "llama" could not be registered with the app proxy
       And deployment "llama" is rolling back its new revision
-      And the deployment history of "llama" records a GIVE_UP of "deploying-initializing" from DEPLOYING to DEPLOYING
       And a lifecycle notification says deployment "llama" went from DEPLOYING to DEPLOYING with the result "give_up"
+      And the deployment history of "llama" holds one record of "deploying-initializing", a NEED_RETRY made 6 times
 
   Rule: The schedule coordinator's classification rules, checked with a purpose-built failing handler
     The scenarios put a purpose-built handler, "failing-probe", in the place of start-sessions,

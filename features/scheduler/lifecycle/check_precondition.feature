@@ -220,6 +220,65 @@ Feature: Check the preconditions of scheduled sessions (CheckPreconditionLifecyc
       | user    |
 
   @CP-002 @error-case @as-implemented @database
+  Scenario Outline: In the database, a session over its <scope> quota stays pending, each resource over the limit recorded with its use and request
+    The quota is checked by the provisioner's resource-policy validator, for the session's user,
+    project and domain. The scheduler repository reads a user's limit from the resource policy of
+    the user's default keypair, and a project's and a domain's from their own total resource
+    slots; what each already uses is what its running kernels hold. The recorded failure names
+    the scope and, for each resource over the limit, what is in use, what is requested and the
+    limit. It is recorded in the session's scheduling history as a schedule-sessions failure to
+    retry.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the <scope> of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling history of session "s1" records a NEED_RETRY of "schedule-sessions"
+    And the scheduling failure recorded for session "s1" says "<title>"
+    And the scheduling failure recorded for session "s1" says "- cpu: used 3 + requested 2 > limit 4 (over by 1)"
+
+    Examples:
+      | scope   | title                                                                           |
+      | user    | User resource quota exceeded. (Your default-keypair resource quota is exceeded. |
+      | project | Project resource quota exceeded. (Your project resource quota is exceeded.      |
+      | domain  | Domain resource quota exceeded. (Your domain resource quota is exceeded.        |
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario: In the database, a session over its keypair quota, started with its user's default keypair, is over its user quota alone
+    A keypair has no limit of its own: the resource policy of the user's default keypair is the
+    user's limit. A session started with that keypair, as a user's sessions usually are, fails
+    the user check once, and only that failure is recorded.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And the keypair of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" is:
+      """
+      User resource quota exceeded. (Your default-keypair resource quota is exceeded.
+        - cpu: used 3 + requested 2 > limit 4 (over by 1))
+      """
+
+  @CP-002 @error-case @as-implemented @database
+  Scenario: In the database, a session started with another keypair of its user is held to the quota of the user's default keypair
+    The session's own keypair has a resource policy of its own, without limits; the policy of
+    the user's default keypair caps the user at 4 CPUs and 8 GiB, and that is the limit checked.
+
+    Given a PENDING session "s1" requesting 2 CPUs and 2 GiB
+    And session "s1" is started with a keypair of its user other than the user's main keypair
+    And the user of session "s1" may use 4 CPUs and 8 GiB in total, of which 3 CPUs and 1 GiB are in use
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" is:
+      """
+      User resource quota exceeded. (Your default-keypair resource quota is exceeded.
+        - cpu: used 3 + requested 2 > limit 4 (over by 1))
+      """
+
+  @CP-002 @error-case @as-implemented @database
   Scenario: In the database, a session started with another keypair of its user is held to the quota of the user's main keypair
     The session's own keypair has a resource policy of its own, without limits; the user's
     main keypair's policy caps the user at 4 CPUs and 8 GiB. Only the user validator fails.

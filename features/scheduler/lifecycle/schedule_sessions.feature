@@ -56,6 +56,20 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And the scheduling failure recorded for session "s1" says "No agents can be allocated at this time."
     And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
 
+  @SS-003 @error-case @as-implemented
+  Scenario: A session larger than any agent's free resources is a failure, with what each agent misses as its message
+    The agent selector filters the agents; when none passes, the session is a failure whose
+    message names the filter that let no agent through and, for the resource filter, how much of
+    each resource is missing. The session stays PENDING. It is not "no-available-agent".
+
+    Given agent "a1" with 2 CPUs and 4 GiB
+    And a PENDING session "s1" requesting 4 CPUs and 8 GiB
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as a failure
+    And the scheduling failure recorded for session "s1" says "Some kernels could not be placed on any agent."
+    And the scheduling failure recorded for session "s1" says "no agents passed the 'resource' filter"
+    And the scheduling failure recorded for session "s1" says "cpu: missing=2"
+
   @SS-004 @happy-path
   Scenario: A session designated to an agent is placed there, not on the roomier one
     The agent is chosen by the provisioner's agent selector; dispersed selection alone would
@@ -86,6 +100,19 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "s1" is reported as skipped with reason "not-scheduled-this-cycle"
     And the scheduling failure recorded for session "s1" says "Designated agent '['ghost']' is not compatible."
     And session "s1" is not assigned to any agent
+
+  @SS-005 @error-case @as-implemented
+  Scenario: A session designated to an agent that does not exist is placed on another agent
+    A session's designation is a preference unless its options make it strict, and by default
+    they do not: the designated agent only comes first among the agents that fit. When it does
+    not exist, the session is placed on another agent that fits, as if it had none.
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And a PENDING session "s1" requesting 1 CPU and 1 GiB
+    And session "s1" is designated to agent "ghost"
+    When the schedule-sessions handler runs
+    Then session "s1" is reported as a success
+    And session "s1" is assigned to agent "a1"
 
   @SS-006 @happy-path
   Scenario Outline: Every kernel of a <mode> cluster session is placed
@@ -127,6 +154,28 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
       | GPU agent listed first | gpu1  | 16 CPUs, 64 GiB and 2 GPUs | cpu1   | 8 CPUs and 32 GiB          |
       | CPU agent listed first | cpu1  | 8 CPUs and 32 GiB          | gpu1   | 16 CPUs, 64 GiB and 2 GPUs |
 
+  @SS-007 @happy-path @as-implemented
+  Scenario Outline: A GPU session lands on the GPU agent, and a CPU session follows it there for its greater room (<order>)
+    The dispersed agent selector prefers the agent with the fewest free resource types that the
+    session asks for at 0, and then the agent with the most free resources. A request keeps no
+    resource type at 0 and nothing adds the agent's other types back to it, so the free GPU of
+    "gpu1" does not count against the CPU session "notebook": it goes where most CPUs are free,
+    to "gpu1", whatever the order in which the agents are listed.
+
+    Given agent "<first>" with <first capacity>
+    And agent "<second>" with <second capacity>
+    And a PENDING session "train" requesting 4 CPUs, 8 GiB and 1 GPU
+    And a PENDING session "notebook" requesting 4 CPUs and 8 GiB
+    When the schedule-sessions handler runs
+    Then sessions "train" and "notebook" are reported as successes
+    And session "train" is assigned to agent "gpu1"
+    And session "notebook" is assigned to agent "gpu1"
+
+    Examples:
+      | order                  | first | first capacity             | second | second capacity            |
+      | GPU agent listed first | gpu1  | 16 CPUs, 64 GiB and 2 GPUs | cpu1   | 8 CPUs and 32 GiB          |
+      | CPU agent listed first | cpu1  | 8 CPUs and 32 GiB          | gpu1   | 16 CPUs, 64 GiB and 2 GPUs |
+
   @SS-008 @happy-path
   Scenario: When only one of two sessions fits, the higher-priority one gets the room
     The order is decided by the provisioner's sequencer; "low" was submitted first, so FIFO
@@ -151,6 +200,19 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "high" is reported as a success
     And session "low" is reported as a failure
     And the scheduling failure recorded for session "low" says "Agent a1 has insufficient resources"
+
+  @SS-008 @happy-path @as-implemented
+  Scenario: When only one of two sessions fits, the higher-priority one gets the room and the other fails with what it misses
+    The highest priority is tried first; once "high" has taken the room, "low" is tried too and
+    is a failure whose message says how much it misses.
+
+    Given agent "a1" with 4 CPUs and 8 GiB
+    And a PENDING session "low" with priority 10 requesting 4 CPUs and 8 GiB
+    And a PENDING session "high" with priority 20 requesting 4 CPUs and 8 GiB
+    When the schedule-sessions handler runs
+    Then session "high" is reported as a success
+    And session "low" is reported as a failure
+    And the scheduling failure recorded for session "low" says "no agents passed the 'resource' filter"
 
   @SS-008 @happy-path
   Scenario: With room for both, sessions of every priority are placed, the higher priority first
@@ -277,4 +339,21 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     Then session "s1" is still PENDING
     And session "s1" is not assigned to any agent
     And the scheduling failure recorded for session "s1" says "Agent a1 has insufficient resources"
+    And the scheduling history of session "s1" records a NEED_RETRY of "schedule-sessions"
+
+  @SS-003 @error-case @as-implemented @database
+  Scenario: In the database, a session for which running containers leave no room stays pending, what it misses recorded as a failure to retry
+    An agent's free resources are its capacity less what is in use, as its resource rows hold
+    them. No agent passes the agent selector's resource filter, and the recorded failure says
+    how much of each resource is missing.
+
+    Given agent "a1" with 8 CPUs and 16 GiB
+    And agent "a1" already runs a container using 6 CPUs and 4 GiB
+    And a PENDING session "s1" requesting 4 CPUs and 8 GiB
+    When a schedule-sessions cycle runs
+    Then session "s1" is still PENDING
+    And session "s1" is not assigned to any agent
+    And the scheduling failure recorded for session "s1" says "Some kernels could not be placed on any agent."
+    And the scheduling failure recorded for session "s1" says "no agents passed the 'resource' filter"
+    And the scheduling failure recorded for session "s1" says "cpu: missing=2"
     And the scheduling history of session "s1" records a NEED_RETRY of "schedule-sessions"

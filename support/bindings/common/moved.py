@@ -40,7 +40,7 @@ try:  # 26.9: the scheduler's data classes moved into views.sokovan (same names 
     from ai.backend.manager.views.sokovan.result import PromotionSpec
     from ai.backend.manager.views.sokovan.snapshot import SessionDependencySnapshot
 except ImportError:  # 26.3.3, 26.4.16
-    from ai.backend.manager.sokovan.data import (  # type: ignore[no-redef, assignment]
+    from ai.backend.manager.sokovan.data import (  # type: ignore[no-redef, assignment, unused-ignore]
         ImageConfigData,
         KernelBindingData,
         PromotionSpec,
@@ -51,6 +51,19 @@ except ImportError:  # 26.3.3, 26.4.16
         SessionWithKernels,
     )
 
+try:  # 26.9: the scheduler repository's session views moved into views.sokovan (same names and fields)
+    from ai.backend.manager.views.sokovan.search import SessionWithKernelsAndUserSearchResult
+    from ai.backend.manager.views.sokovan.session import SweptSessionInfo, TerminatingKernelData, TerminatingSessionData
+except ImportError:  # 26.3.3, 26.4.16
+    from ai.backend.manager.repositories.scheduler.types.search import (  # type: ignore[no-redef, assignment, unused-ignore]
+        SessionWithKernelsAndUserSearchResult,
+    )
+    from ai.backend.manager.repositories.scheduler.types.session import (  # type: ignore[no-redef, assignment, unused-ignore]
+        SweptSessionInfo,
+        TerminatingKernelData,
+        TerminatingSessionData,
+    )
+
 try:  # 26.9: groups are projects, scaling groups are resource groups (the tables keep their names)
     from ai.backend.manager.models.project.row import ProjectRow as GroupRow
     from ai.backend.manager.models.project.row import association_groups_users
@@ -58,8 +71,8 @@ try:  # 26.9: groups are projects, scaling groups are resource groups (the table
     from ai.backend.manager.models.resource_group.row import ResourceGroupOpts as ScalingGroupOpts
     from ai.backend.manager.models.resource_group.row import ResourceGroupRow as ScalingGroupRow
 except ImportError:  # 26.3.3, 26.4.16
-    from ai.backend.manager.models.group import GroupRow, association_groups_users  # type: ignore[no-redef, assignment]
-    from ai.backend.manager.models.scaling_group import (  # type: ignore[no-redef, assignment]
+    from ai.backend.manager.models.group import GroupRow, association_groups_users  # type: ignore[no-redef, assignment, unused-ignore]
+    from ai.backend.manager.models.scaling_group import (  # type: ignore[no-redef, assignment, unused-ignore]
         ScalingGroupForDomainRow,
         ScalingGroupOpts,
         ScalingGroupRow,
@@ -68,7 +81,7 @@ except ImportError:  # 26.3.3, 26.4.16
 try:  # 26.9: the engine helpers moved out of models.utils
     from ai.backend.manager.repositories.db.engine import connect_database, create_async_engine
 except ImportError:  # 26.3.3, 26.4.16
-    from ai.backend.manager.models.utils import connect_database, create_async_engine  # type: ignore[no-redef]
+    from ai.backend.manager.models.utils import connect_database, create_async_engine  # type: ignore[no-redef, unused-ignore]
 
 __all__ = [
     "ROLLING_BACK_STEP",
@@ -86,7 +99,11 @@ __all__ = [
     "SessionDataForStart",
     "SessionDependencySnapshot",
     "SessionWithKernels",
+    "SessionWithKernelsAndUserSearchResult",
     "SessionsForPullWithImages",
+    "SweptSessionInfo",
+    "TerminatingKernelData",
+    "TerminatingSessionData",
     "association_groups_users",
     "connect_database",
     "create_async_engine",

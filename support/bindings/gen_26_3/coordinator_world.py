@@ -236,6 +236,27 @@ class CoordinatorWorld:
         built = self._build(owner)
         return next(k for k in built.kernel_infos if k.id == self.names.kernel(kernel_name))
 
+    def kernel_creation_info(self, kernel_name: str) -> Any:
+        """What the agent of kernel ``kernel_name`` reports once its container is up (the
+        ``creation_info`` of its kernel-started event): the container, its ports, and what it
+        allocated, the kernel's arranged request, per device, per slot, per device ID. A request
+        carries every slot type the installation knows, at 0 for those not asked for; the agent
+        drops those (its resource stage ignores them), so it reports no allocation for them, as
+        support.bindings.gen_26_3.fleet's agents do."""
+        kernel_id = self.names.kernel(kernel_name)
+        kernel = next(k for k in self.arranged(self.session_of_kernel(kernel_name)).kernel_infos if k.id == kernel_id)
+        requested = kernel.resource.requested_slots
+        allocations = {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in requested.items() if amount}
+        return {
+            "container_id": f"container-{kernel_id.hex[:12]}",
+            "resource_spec": {"allocations": allocations},
+            "kernel_host": "10.0.0.10",
+            "repl_in_port": 2000,
+            "repl_out_port": 2001,
+            "stdin_port": 2002,
+            "stdout_port": 2003,
+        }
+
     def arrange_rows(self, *rows: Row) -> None:
         """More rows to write with the arranged agents and sessions."""
         self._rows.extend(rows)
@@ -358,10 +379,8 @@ class CoordinatorWorld:
                 .values(total_resource_slots=limit)
             )
         elif scope == "user":
-            users = UserRow.__table__
-            main_keypair = sa.select(users.c.main_access_key).where(users.c.uuid == owner.user_uuid)
             policy_of_main_keypair = sa.select(keypairs.c.resource_policy).where(
-                keypairs.c.access_key == main_keypair.scalar_subquery()
+                keypairs.c.access_key == self._keypair_of_user(owner.user_uuid).scalar_subquery()
             )
             self._rows.append(
                 sa.update(policies)
@@ -386,6 +405,12 @@ class CoordinatorWorld:
             group_id=owner.group_id,
             domain_name=owner.domain_name,
         )
+
+    def _keypair_of_user(self, user: uuid.UUID) -> sa.Select:
+        """The access key whose resource policy the repository reads as the limit of ``user``: the
+        user's main keypair (``users.main_access_key``)."""
+        users = UserRow.__table__
+        return sa.select(users.c.main_access_key).where(users.c.uuid == user)
 
     def time_out_pending_sessions_after(self, timeout: timedelta) -> None:
         """The scaling group's ``pending_timeout`` (a scheduler option)."""

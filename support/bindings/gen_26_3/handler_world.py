@@ -282,14 +282,15 @@ class HandlerWorld:
                 given = tuple(found.items)
                 result = await handler.execute(sg, given)
             else:
-                given = tuple(
+                sessions: tuple[SessionWithKernels, ...] = tuple(
                     await self.repository.get_sessions_for_handler(
                         sg, handler.target_statuses(), handler.target_kernel_statuses()
                     )
                 )
-                ids = [s.session_info.identity.id for s in given]
+                given = sessions
+                ids = [s.session_info.identity.id for s in sessions]
                 with SessionRecorderContext.scope(f"{schedule_type.value}:{sg}", entity_ids=ids):
-                    result = await handler.execute(sg, given)
+                    result = await handler.execute(sg, sessions)
         run = HandlerRun(handler=handler, given=given, result=result)
         self.runs.append(run)
         return run

@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -176,6 +176,7 @@ class ServingWorld:
     release = "26.3.3"
     endpoint_factory: type[EndpointRowFactory] = EndpointRowFactory  # a later release's binding extends it
     session_factory: type[SessionWithKernelsFactory] = SessionWithKernelsFactory  # and this one
+    repository_class: type[DeploymentRepositoryOnScenarioClock] = DeploymentRepositoryOnScenarioClock  # and this one
     # The traffic status a route is created with, waiting to be provisioned (26.3.3: ACTIVE at once).
     new_route_traffic = RouteTrafficStatus.ACTIVE
 
@@ -265,7 +266,7 @@ class ServingWorld:
 
     @cached_property
     def repository(self) -> DeploymentRepositoryOnScenarioClock:
-        repository = DeploymentRepositoryOnScenarioClock(
+        repository = self.repository_class(
             self.database.engine,
             self.storage_manager,
             self._unused["valkey stat"],
@@ -385,7 +386,7 @@ class ServingWorld:
                     successes=[id_of(item) for item in result.successes],
                     errors={
                         id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e
-                        for e in result.errors
+                        for e in self._failures_of(result)
                     },
                     skipped=[id_of(item) for item in getattr(result, "skipped", [])],
                     stale=[id_of(item) for item in getattr(result, "stale", [])],
@@ -394,6 +395,11 @@ class ServingWorld:
             return result
 
         handler.execute = execute_and_report
+
+    @staticmethod
+    def _failures_of(result: Any) -> Sequence[Any]:
+        """The failures a handler reported (26.3.3: ``errors``, for deployments and routes alike)."""
+        return result.errors
 
     # -- arranging -----------------------------------------------------------------------------------
 
@@ -669,11 +675,24 @@ class ServingWorld:
 
     async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> ServingCycle:
         await self.flush()
-        _, lifecycle = self.handler(name)
+        run = self._cycle_runner(name, only_if_requested)
         cycle = ServingCycle(name)
         self.cycles.append(cycle)
         reports_before, selections_before = len(self.reports), len(self.repository.selections)
         self._last_work = cycle
+        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
+            try:
+                await run()
+            except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
+                cycle.error = error
+                swallowed.keep(error, f"the {name} cycle")
+        cycle.performed = len(self.reports) > reports_before
+        cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
+        return cycle
+
+    def _cycle_runner(self, name: str, only_if_requested: bool) -> Callable[[], Awaitable[None]]:
+        """The coordinator cycle that runs handler ``name`` (KeyError for a name no coordinator has)."""
+        _, lifecycle = self.handler(name)
         if isinstance(lifecycle, DeploymentLifecycleType):
             coordinator: Any = self.deployment_coordinator
             run = coordinator.process_if_needed if only_if_requested else coordinator.process_deployment_lifecycle
@@ -681,15 +700,7 @@ class ServingWorld:
             coordinator = self.route_coordinator
             run = coordinator.process_if_needed if only_if_requested else coordinator.process_route_lifecycle
         sub_step = self.sub_steps.get(name)
-        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
-            try:
-                await (run(lifecycle) if sub_step is None else run(lifecycle, sub_step))
-            except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
-                cycle.error = error
-                swallowed.keep(error, f"the {name} cycle")
-        cycle.performed = len(self.reports) > reports_before
-        cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
-        return cycle
+        return lambda: run(lifecycle) if sub_step is None else run(lifecycle, sub_step)
 
     def registration_failure_logs(self, deployment: str) -> list[tuple[str, str]]:
         """Where the manager logs that ``deployment`` could not be registered with the app proxy."""

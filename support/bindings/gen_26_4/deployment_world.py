@@ -30,8 +30,9 @@ autoscaling rules reach, is ``Unused`` (no scenario has such a rule).
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -60,7 +61,6 @@ from support.bindings.gen_26_3.factories.rows import Row
 from support.bindings.gen_26_3.fakes.waits import retry_waits_on
 from support.bindings.gen_26_4 import serving_world as v26_4
 from support.bindings.gen_26_4.serving_rows import DeploymentRevisionRowFactory, RuntimeVariantRowFactory
-from support.engine import swallowed
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ class _NoSessionTimers:
 
 
 class ServingWorld(v26_4.ServingWorld):
+    repository_class = DeploymentRepositoryOnScenarioClock
     # 26.4.16 creates a route INACTIVE; warming-up activates it once its replica answers.
     new_route_traffic = RouteTrafficStatus.INACTIVE
 
@@ -158,19 +159,6 @@ class ServingWorld(v26_4.ServingWorld):
         self._deploying_revisions: dict[str, Row] = {}
 
     # -- the production objects ------------------------------------------------------------------
-
-    @cached_property
-    def repository(self) -> DeploymentRepositoryOnScenarioClock:
-        repository = DeploymentRepositoryOnScenarioClock(
-            self.database.engine,
-            self.storage_manager,
-            self._unused["valkey stat"],
-            self._unused["valkey live"],
-            self.valkey,
-        )
-        repository._scenario_clock = self.clock
-        repository.selections = []
-        return repository
 
     @cached_property
     def replica_group_repository(self) -> ReplicaGroupRepository:
@@ -233,19 +221,15 @@ class ServingWorld(v26_4.ServingWorld):
 
     @cached_property
     def handlers(self) -> dict[str, tuple[Any, Any]]:
-        """handler name -> (handler, lifecycle type): the deployment coordinator's and the route
-        coordinator's handlers, as they registered them."""
-        named: dict[str, tuple[Any, Any]] = {}
-        for (lifecycle, _sub_step), handler in self.deployment_coordinator._registry.handlers.items():
-            named[handler.name()] = (handler, lifecycle)
-        for route_lifecycle, route_handler in self.route_coordinator._route_handlers.items():
-            named[route_handler.name()] = (route_handler, route_lifecycle)
-        return named
+        """handler name -> (handler, lifecycle type): both coordinators' handlers, as the 26.3
+        binding lists them (26.4.16 keeps the registry's shape); the 26.4 route world lists the
+        route coordinator's only."""
+        return v26_3.ServingWorld.handlers.func(self)  # type: ignore[attr-defined]
 
     @cached_property
     def sub_steps(self) -> dict[str, Any]:
-        registry = self.deployment_coordinator._registry.handlers
-        return {handler.name(): sub_step for (_, sub_step), handler in registry.items() if sub_step is not None}
+        """handler name -> the DEPLOYING sub-step whose cycle runs it, as in the 26.3 binding."""
+        return v26_3.ServingWorld.sub_steps.func(self)  # type: ignore[attr-defined]
 
     def handler(self, name: str) -> tuple[Any, Any]:
         if name in BEP_COMPONENTS:
@@ -304,28 +288,10 @@ class ServingWorld(v26_4.ServingWorld):
 
     # -- reports ---------------------------------------------------------------------------------
 
-    def _record_reports(self, handler: Any, id_of: Any) -> None:
-        """As in 26.3, but 26.4.16's ``DeploymentExecutionResult`` names its errors ``failures``."""
-        execute = handler.execute
-
-        async def execute_and_report(given: Sequence[Any]) -> Any:
-            result = await execute(given)
-            failures = result.failures if hasattr(result, "failures") else result.errors
-            self.reports.append(
-                v26_3.HandlerReport(
-                    handler=handler.name(),
-                    given=[id_of(item) for item in given],
-                    successes=[id_of(item) for item in result.successes],
-                    errors={
-                        id_of(e.deployment_info if hasattr(e, "deployment_info") else e.route_info): e for e in failures
-                    },
-                    skipped=[id_of(item) for item in getattr(result, "skipped", [])],
-                    stale=[id_of(item) for item in getattr(result, "stale", [])],
-                )
-            )
-            return result
-
-        handler.execute = execute_and_report
+    @staticmethod
+    def _failures_of(result: Any) -> Sequence[Any]:
+        """26.4.16's ``DeploymentExecutionResult`` names its errors ``failures`` (routes keep ``errors``)."""
+        return result.failures if hasattr(result, "failures") else result.errors
 
     def _record_stage(self, reconcile_type: str, stage: Any) -> None:
         """A reconcile stage reports by deployment: what its source selected (the groups and the
@@ -360,43 +326,26 @@ class ServingWorld(v26_4.ServingWorld):
 
     # -- running ---------------------------------------------------------------------------------
 
-    async def run_cycle(self, name: str, *, only_if_requested: bool = False) -> v26_3.ServingCycle:
-        """A coordinator's cycle; for a BEP handler 26.4.16 no longer has, one cycle of each
-        component that does its work now (``BEP_COMPONENTS``), reported as one cycle. The
-        reconciler coordinator logs a stage's exception and goes on, as in production."""
+    def _cycle_runner(self, name: str, only_if_requested: bool) -> Callable[[], Awaitable[None]]:
+        """For a BEP handler 26.4.16 no longer has, one cycle of each component that does its work
+        now (``BEP_COMPONENTS``), in order, as one cycle. The reconciler coordinator logs a stage's
+        exception and goes on, as in production."""
         if name not in BEP_COMPONENTS:
-            return await super().run_cycle(name, only_if_requested=only_if_requested)
-        await self.flush()
-        cycle = v26_3.ServingCycle(name)
-        self.cycles.append(cycle)
-        reports_before, selections_before = len(self.reports), len(self.repository.selections)
-        self._last_work = cycle
+            return super()._cycle_runner(name, only_if_requested)
         reconciler, _ = self.reconciler
-        with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
-            for component in BEP_COMPONENTS[name]:
-                try:
-                    if isinstance(component, ReconcileStage):
-                        run = reconciler.process_if_needed if only_if_requested else reconciler.process
-                        await run(component.reconcile_type)
-                    else:
-                        await self._run_handler_cycle(component, only_if_requested)
-                except Exception as error:  # noqa: BLE001 - how the cycle ended is the outcome
-                    cycle.error = error
-                    swallowed.keep(error, f"the {name} cycle ({_component_name(component)})")
-                    break
-        cycle.performed = len(self.reports) > reports_before
-        cycle.reports, cycle.selections = self.reports[reports_before:], self.repository.selections[selections_before:]
-        return cycle
+        runs: list[Callable[[], Awaitable[None]]] = []
+        for component in BEP_COMPONENTS[name]:
+            if isinstance(component, ReconcileStage):
+                process = reconciler.process_if_needed if only_if_requested else reconciler.process
+                runs.append(functools.partial(process, component.reconcile_type))
+            else:
+                runs.append(super()._cycle_runner(component, only_if_requested))
 
-    async def _run_handler_cycle(self, name: str, only_if_requested: bool) -> None:
-        _, lifecycle = super().handler(name)
-        if isinstance(lifecycle, DeploymentLifecycleType):
-            deployments = self.deployment_coordinator
-            run = deployments.process_if_needed if only_if_requested else deployments.process_deployment_lifecycle
-            await run(lifecycle, self.sub_steps.get(name))
-        else:
-            routes = self.route_coordinator
-            await (routes.process_if_needed if only_if_requested else routes.process_route_lifecycle)(lifecycle)
+        async def run_in_order() -> None:
+            for run in runs:
+                await run()
+
+        return run_in_order
 
     def handler_failure_logs(self, name: str) -> list[tuple[str, str]]:
         """Where the manager logs that the cycle of ``name`` failed: (logger, message start). A BEP

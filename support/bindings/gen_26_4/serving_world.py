@@ -9,15 +9,20 @@ a route's session request goes to, Backend.AI's ``ValkeyScheduleClient`` and its
 What 26.4.16 changed, and what stands where:
   rows          a deployment is runtime variant -> endpoint -> revision -> replica group (serving_rows)
   route state   lifecycle, sub-status and health status (support.bindings.gen_26_4.vocabulary)
-  app proxy     the same loopback server, answering 26.4.16's bulk calls as well
-  replica       the manager probes a route's replica itself (``RouteHealthObserver``): each session a
-                scenario arranges serves HTTP on a real loopback server (``ReplicaServer``), whose
-                answers a Given step sets ("the app proxy reports route ... ready" is bound to the
-                replica answering, and the observer having probed it)
-  Valkey        the in-memory store under the real client (route health is ``route_health:{id}``)
+  app proxy     the same loopback server, answering 26.4.16's bulk route calls as well
+  replica       the manager probes a route's replica itself (``RouteHealthObserver``): each RUNNING
+                session a scenario arranges serves HTTP on a real loopback server (``ReplicaServer``),
+                whose answers a Given step sets ("the app proxy reports route ... ready" is bound to
+                the replica answering, and the observer having probed it); a route arranged past
+                check-starting-routes (warming up or RUNNING) has the probe target that handler
+                registers, and a scenario names its kernel's address as before (``kernel_address``)
+  Valkey        the in-memory store under the real client (route health is ``route_health:{id}``),
+                its keys expiring on the scenario clock (a route's health record lives 2 minutes)
+  agents        the scaling group has one: 26.4.16 refuses a session request for a resource group
+                that no agent serves
 
-The deployment coordinator's 26.4.16 handlers (deploying sub-steps, replica groups) are not bound
-here: the deployment features are declared unbound for 26.4.16.
+The deployment coordinator's 26.4.16 handlers (deploying sub-steps) and the replica-group reconciler
+are wired in the subclass the binding exports, support.bindings.gen_26_4.deployment_world.
 """
 
 from __future__ import annotations
@@ -127,6 +132,7 @@ class ServingWorld(v26_3.ServingWorld):
     release = "26.4.16"
     endpoint_factory = EndpointRowFactory
     session_factory = SessionWithKernelsFactory
+    repository_class: type[DeploymentRepositoryOnScenarioClock] = DeploymentRepositoryOnScenarioClock
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,7 +163,7 @@ class ServingWorld(v26_3.ServingWorld):
 
     @cached_property
     def repository(self) -> DeploymentRepositoryOnScenarioClock:
-        repository = DeploymentRepositoryOnScenarioClock(
+        repository = self.repository_class(
             self.database.engine,
             self.storage_manager,
             self._unused["valkey stat"],

@@ -57,7 +57,7 @@ async def create_template(admin_dsn: str, url: str, name: str, schema: Schema = 
         async with engine.begin() as conn:
             await conn.execute(sa.text('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'))
             for statement in schema.before_tables:
-                await conn.execute(sa.text(statement))
+                await conn.exec_driver_sql(statement)
             await conn.run_sync(metadata.create_all)
             await conn.execute(
                 sa.text(
@@ -67,7 +67,7 @@ async def create_template(admin_dsn: str, url: str, name: str, schema: Schema = 
                 [dict(zip(("slot_name", "slot_type", "display_name", "rank"), row, strict=True)) for row in SLOT_TYPES],
             )
             for statement in schema.reference_rows:
-                await conn.execute(sa.text(statement))
+                await conn.exec_driver_sql(statement)
     finally:
         await engine.dispose()
     return len(metadata.tables)

@@ -15,8 +15,7 @@ The database tier proves those queries against PostgreSQL.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -40,14 +39,10 @@ from ai.backend.manager.repositories.scheduler.types.base import SchedulingSpec
 from ai.backend.manager.repositories.scheduler.types.results import ScheduledSessionData
 from ai.backend.manager.repositories.scheduler.types.scaling_group import ScalingGroupMeta
 from ai.backend.manager.repositories.scheduler.types.scheduling import SchedulingData
-from ai.backend.manager.repositories.scheduler.types.search import SessionWithKernelsAndUserSearchResult
 from ai.backend.manager.repositories.scheduler.types.session import (
     KernelData,
     PendingSessionData,
     PendingSessions,
-    SweptSessionInfo,
-    TerminatingKernelData,
-    TerminatingSessionData,
 )
 from ai.backend.manager.repositories.scheduler.types.snapshot import ResourcePolicies, SnapshotData
 from ai.backend.manager.sokovan.data import (
@@ -60,41 +55,31 @@ from ai.backend.manager.sokovan.data import (
     SessionDataForPull,
     SessionDataForStart,
     SessionDependencySnapshot,
-    SessionsForPullWithImages,
     SessionWithKernels,
 )
 
 from support.bindings.common.fakes.clock import FakeClock
 from support.bindings.common.fakes.conditions import matches
-from support.bindings.common.fakes.strict import StrictDouble
 
 from .config import KNOWN_SLOT_TYPES
-from .stored import PriorityRequest, StoredAgent, StoredSession, StoredUser
+from .stored import StoredSession
+from .tables import SchedulerTables
 
 
-class FakeSchedulerRepository(StrictDouble):
+class FakeSchedulerRepository(SchedulerTables):
     """Stands in for ``SchedulerRepository``; any method not defined here fails loudly."""
 
     def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.sessions: dict[SessionId, StoredSession] = {}
-        self.agents: dict[AgentId, StoredAgent] = {}
-        self.users: dict[UUID, StoredUser] = {}
+        super().__init__(clock)
         self.images: dict[str, ImageConfigData] = {}
         self.scaling_groups: dict[str, ScalingGroupMeta] = {}
-        self.inactive_domains: set[str] = set()
-        self.inactive_projects: set[UUID] = set()
         self.policies = ResourcePolicies(keypair_policies={}, user_policies={}, group_limits={}, domain_limits={})
         self.occupancy_by_keypair: dict[AccessKey, ResourceSlot] = {}
         self.occupancy_by_user: dict[UUID, ResourceSlot] = {}
         self.occupancy_by_project: dict[UUID, ResourceSlot] = {}
         self.occupancy_by_domain: dict[str, ResourceSlot] = {}
-        self.pending_timed_out: set[SessionId] = set()
         # What the scheduler wrote, for Then steps.
         self.allocation_batches: list[AllocationBatch] = []
-        self.priority_requests: list[PriorityRequest] = []
-        self.network_ids: dict[SessionId, str | None] = {}
-        self.error_infos: dict[SessionId, Mapping[str, Any]] = {}
 
     # -- arranging the tables -------------------------------------------------------------------
 
@@ -103,32 +88,8 @@ class FakeSchedulerRepository(StrictDouble):
             name=name, scheduler=scheduler, scheduler_opts=opts or ScalingGroupOpts()
         )
 
-    def add_session(self, stored: StoredSession) -> StoredSession:
-        if stored.id in self.sessions:
-            raise ValueError(f"session {stored.id} is already stored")
-        self.sessions[stored.id] = stored
-        return stored
-
-    def add_agent(self, agent: StoredAgent) -> StoredAgent:
-        self.agents[agent.id] = agent
-        return agent
-
-    def add_user(self, user: StoredUser) -> StoredUser:
-        self.users[user.uuid] = user
-        return user
-
     def add_image(self, image: ImageConfigData) -> None:
         self.images[image.canonical] = image
-
-    def mark_pending_timed_out(self, session_id: SessionId) -> None:
-        self.pending_timed_out.add(session_id)
-
-    def kernel(self, kernel_id: KernelId) -> KernelInfo:
-        for stored in self.sessions.values():
-            for kernel in stored.kernels:
-                if kernel.id == kernel_id:
-                    return kernel
-        raise KeyError(kernel_id)
 
     # -- what the scheduler wrote ------------------------------------------------------------------
 
@@ -188,9 +149,6 @@ class FakeSchedulerRepository(StrictDouble):
         ]
         return KernelListResult(items=items, total_count=len(items), has_next_page=False, has_previous_page=False)
 
-    async def get_db_now(self) -> datetime:
-        return self.clock.now
-
     # -- SchedulerRepository: schedule-sessions and the provisioner ------------------------------
 
     async def get_scheduling_data(self, scaling_group: str) -> SchedulingData | None:
@@ -246,100 +204,13 @@ class FakeSchedulerRepository(StrictDouble):
 
     # -- SchedulerRepository: check-precondition and start-sessions (launcher) --------------------
 
-    async def get_sessions_for_pull_by_ids(self, session_ids: list[SessionId]) -> SessionsForPullWithImages:
-        sessions = [
-            SessionDataForPull(
-                session_id=stored.id,
-                creation_id=stored.session.session_info.identity.creation_id,
-                access_key=AccessKey(stored.session.session_info.metadata.access_key),
-                kernels=[self._binding(k) for k in stored.kernels],
-            )
-            for stored in self._by_ids(session_ids)
-        ]
-        return SessionsForPullWithImages(sessions=sessions, image_configs=self._images_of(sessions))
-
-    async def search_sessions_with_kernels_and_user(
-        self, querier: BatchQuerier
-    ) -> SessionWithKernelsAndUserSearchResult:
-        sessions = []
-        for stored in self._ordered_sessions():
-            if not matches(querier.conditions, {"sessions.id": stored.id}):
-                continue
-            info = stored.session.session_info
-            user = self.users[info.metadata.user_uuid]
-            sessions.append(
-                SessionDataForStart(
-                    session_id=stored.id,
-                    creation_id=info.identity.creation_id,
-                    access_key=AccessKey(info.metadata.access_key),
-                    session_type=info.identity.session_type,
-                    name=info.identity.name,
-                    cluster_mode=ClusterMode(info.resource.cluster_mode),
-                    kernels=[self._binding(k) for k in stored.kernels],
-                    environ=dict(info.execution.environ or {}),
-                    user_uuid=user.uuid,
-                    user_email=user.email,
-                    user_name=user.username,
-                )
-            )
-        return SessionWithKernelsAndUserSearchResult(
-            sessions=sessions, image_configs=self._images_of(sessions), total_count=len(sessions)
-        )
-
-    async def update_session_network_id(self, session_id: SessionId, network_id: str | None) -> None:
-        self.network_ids[session_id] = network_id
-
-    async def update_session_error_info(self, session_id: SessionId, error_info: Mapping[str, Any]) -> None:
-        self.error_infos[session_id] = error_info
-
     # -- SchedulerRepository: terminate, deprioritize, sweep ---------------------------------
-
-    async def get_terminating_sessions_by_ids(self, session_ids: list[SessionId]) -> list[TerminatingSessionData]:
-        return [
-            TerminatingSessionData(
-                session_id=stored.id,
-                access_key=AccessKey(stored.session.session_info.metadata.access_key),
-                creation_id=stored.session.session_info.identity.creation_id,
-                status=stored.status,
-                status_info=stored.session.session_info.lifecycle.status_info or "UNKNOWN",
-                session_type=stored.session.session_info.identity.session_type,
-                kernels=[
-                    TerminatingKernelData(
-                        kernel_id=k.id,
-                        status=k.lifecycle.status,
-                        container_id=k.resource.container_id,
-                        agent_id=AgentId(k.resource.agent) if k.resource.agent else None,
-                        agent_addr=k.resource.agent_addr,
-                        occupied_slots=k.resource.occupied_slots,
-                    )
-                    for k in stored.kernels
-                ],
-            )
-            for stored in self._by_ids(session_ids)
-        ]
-
-    async def lower_session_priority(self, session_ids: list[SessionId], amount: int, min_priority: int) -> None:
-        self.priority_requests.append(PriorityRequest(tuple(session_ids), amount, min_priority))
-
-    async def get_pending_timeout_sessions_by_ids(self, session_ids: list[SessionId]) -> list[SweptSessionInfo]:
-        return [
-            SweptSessionInfo(
-                session_id=stored.id,
-                creation_id=stored.session.session_info.identity.creation_id,
-                access_key=AccessKey(stored.session.session_info.metadata.access_key),
-            )
-            for stored in self._by_ids(session_ids)
-            if stored.status == SessionStatus.PENDING and stored.id in self.pending_timed_out
-        ]
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _ordered_sessions(self) -> list[StoredSession]:
-        return sorted(self.sessions.values(), key=_created_at)
-
-    def _by_ids(self, session_ids: Sequence[SessionId]) -> list[StoredSession]:
-        wanted = set(session_ids)
-        return [s for s in self._ordered_sessions() if s.id in wanted]
+    @staticmethod
+    def _occupied_slots(kernel: KernelInfo) -> ResourceSlot:
+        return kernel.resource.occupied_slots
 
     @staticmethod
     def _kernel_columns(kernel: KernelInfo) -> dict[str, Any]:
@@ -438,9 +309,3 @@ class FakeSchedulerRepository(StrictDouble):
 
     def __repr__(self) -> str:
         return f"FakeSchedulerRepository({len(self.sessions)} sessions, {len(self.agents)} agents)"
-
-
-def _created_at(stored: StoredSession) -> datetime:
-    created = stored.session.session_info.lifecycle.created_at
-    assert created is not None, f"session {stored.id} has no creation time"
-    return created

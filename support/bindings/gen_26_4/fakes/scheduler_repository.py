@@ -25,6 +25,7 @@ from ai.backend.manager.sokovan.data import AllocationBatch, ImageConfigData, Se
 
 from support.bindings.common.fakes.clock import FakeClock
 from support.bindings.gen_26_3.fakes import scheduler_repository as gen_26_3
+from support.bindings.gen_26_3.fakes.stored import StoredAgent, StoredSession, StoredUser
 
 
 class FakeSchedulerRepository(gen_26_3.FakeSchedulerRepository):
@@ -68,9 +69,5 @@ class FakeSchedulerRepository(gen_26_3.FakeSchedulerRepository):
             if k.image_id is not None and k.image_id in self.images_by_id
         }
 
-
-StoredAgent = gen_26_3.StoredAgent
-StoredSession = gen_26_3.StoredSession
-StoredUser = gen_26_3.StoredUser
 
 __all__ = ["FakeSchedulerRepository", "StoredAgent", "StoredSession", "StoredUser"]
