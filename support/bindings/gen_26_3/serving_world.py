@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -295,6 +295,11 @@ class ServingWorld:
             )
         )
 
+    def revision_sources(self) -> dict[str, Any]:
+        """Where the deployment controller finds what a revision is made of: 26.3's revision
+        generators (a release that reads revision drafts instead says so here)."""
+        return {"revision_generator_registry": self._unused["revision generators"]}
+
     @cached_property
     def deployment_controller(self) -> DeploymentController:
         return DeploymentController(
@@ -305,7 +310,7 @@ class ServingWorld:
                 storage_manager=self.storage_manager,
                 event_producer=self.events,  # type: ignore[arg-type]
                 valkey_schedule=self.valkey,
-                revision_generator_registry=self._unused["revision generators"],
+                **self.revision_sources(),
             )
         )
 
@@ -460,7 +465,12 @@ class ServingWorld:
 
     async def route_code(self, name: str) -> Any:
         """The state ``name`` is in now, as the release's vocabulary compares it (26.3.3: its status)."""
-        return (await self.read.route(self.route(name)))["status"]
+        return self.route_code_of(await self.read.route(self.route(name)))
+
+    @staticmethod
+    def route_code_of(row: Mapping[str, Any]) -> Any:
+        """The state of the route whose row is ``row``, as the release's vocabulary compares it."""
+        return row["status"]
 
     def route_name(self, route_id: uuid.UUID) -> str:
         for name, row in self._routes.items():

@@ -41,10 +41,6 @@ from ai.backend.manager.data.deployment.types import DeploymentLifecycleSubStep,
 from ai.backend.manager.repositories.replica_group.repository import ReplicaGroupRepository
 from ai.backend.manager.repositories.runtime_variant.repository import RuntimeVariantRepository
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
-from ai.backend.manager.sokovan.deployment.deployment_controller import (
-    DeploymentController,
-    DeploymentControllerArgs,
-)
 from ai.backend.manager.sokovan.deployment.recorder import DeploymentRecorderContext
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
@@ -164,22 +160,14 @@ class ServingWorld(v26_4.ServingWorld):
     def replica_group_repository(self) -> ReplicaGroupRepository:
         return ReplicaGroupRepository(self.database.engine)
 
-    @cached_property
-    def deployment_controller(self) -> DeploymentController:
+    def revision_sources(self) -> dict[str, Any]:
+        """26.4 reads revision drafts and presets instead of 26.3's generators (neither is reached)."""
         for name in ("revision drafts", "revision presets", "prometheus", "prometheus query presets"):
             self._unused.setdefault(name, Unused(name))
-        return DeploymentController(
-            DeploymentControllerArgs(
-                scheduling_controller=self.scheduling_controller,
-                deployment_repository=self.repository,
-                config_provider=self.config,  # type: ignore[arg-type]
-                storage_manager=self.storage_manager,
-                event_producer=self.events,  # type: ignore[arg-type]
-                valkey_schedule=self.valkey,
-                revision_draft_reader=self._unused["revision drafts"],
-                deployment_revision_preset_repository=self._unused["revision presets"],
-            )
-        )
+        return {
+            "revision_draft_reader": self._unused["revision drafts"],
+            "deployment_revision_preset_repository": self._unused["revision presets"],
+        }
 
     @cached_property
     def deployment_coordinator(self) -> DeploymentCoordinator:

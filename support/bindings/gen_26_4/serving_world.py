@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -133,6 +133,7 @@ class ServingWorld(v26_3.ServingWorld):
     endpoint_factory = EndpointRowFactory
     session_factory = SessionWithKernelsFactory
     repository_class: type[DeploymentRepositoryOnScenarioClock] = DeploymentRepositoryOnScenarioClock
+    serves_own_agent = True  # the scaling group gets an agent of its own (see ``flush``)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,19 +161,6 @@ class ServingWorld(v26_3.ServingWorld):
         await super().aclose()
 
     # -- the production objects ------------------------------------------------------------------
-
-    @cached_property
-    def repository(self) -> DeploymentRepositoryOnScenarioClock:
-        repository = self.repository_class(
-            self.database.engine,
-            self.storage_manager,
-            self._unused["valkey stat"],
-            self._unused["valkey live"],
-            self.valkey,
-        )
-        repository._scenario_clock = self.clock
-        repository.selections = []
-        return repository
 
     @cached_property
     def route_coordinator(self) -> RouteCoordinator:
@@ -256,8 +244,8 @@ class ServingWorld(v26_3.ServingWorld):
     def arranged_status(self, route: str) -> RouteStatus:
         return self._route_row(route).values["status"]
 
-    async def route_code(self, name: str) -> RouteCode:
-        row = await self.read.route(self.route(name))
+    @staticmethod
+    def route_code_of(row: Mapping[str, Any]) -> RouteCode:
         return RouteCode(row["status"], row["sub_status"], row["health_status"], row["traffic_status"])
 
     def add_session(self, name: str, status: SessionStatus, *, inference_port: int | None = 8000) -> uuid.UUID:
@@ -315,8 +303,10 @@ class ServingWorld(v26_3.ServingWorld):
             if kernel_host is not None:
                 self.amend_route(route, replica_host=kernel_host, replica_port=self.replicas[session].port)
         # 26.4.16 refuses a session request for a resource group no agent serves (RequestedSlotTypeRule):
-        # the deployments' scaling group has one, as any scaling group that serves models does.
-        self._pending_rows.extend(agent_rows(AgentRowFactory.build(id="serving-agent", version=self.release)))
+        # the deployments' scaling group has one, as any scaling group that serves models does (unless
+        # the scenario's own agents serve it: ``serves_own_agent``).
+        if self.serves_own_agent:
+            self._pending_rows.extend(agent_rows(AgentRowFactory.build(id="serving-agent", version=self.release)))
         await super().flush()
         await self._register_probe_targets()
 
