@@ -1,14 +1,14 @@
 @deployment @database
 Feature: Check pending deployments (CheckPendingDeploymentHandler)
-  The "check-pending-deployments" handler takes PENDING deployments, registers each one's
-  endpoint with the app proxy of its scaling group and stores the address the proxy gives. The
-  deployment coordinator then moves the registered deployments to SCALING, records the
-  transition in the deployment history, sends a lifecycle notification, and requests a scaling
-  cycle, which creates the deployment's routes. Sessions are requested later, per route, by the
-  route provisioning handler.
+  Check-pending sets a new deployment, one still PENDING, on its way to serving. The BEP expects
+  a new deployment to move to PROVISIONING with a session requested for it, a deployment for which
+  no resources are available to remain PENDING and wait for a retry, and a deployment with an
+  invalid configuration (an invalid image) to move to FAILED. The scenarios check the deployment's
+  state, its registration with the app proxy of its scaling group, the sessions requested, the
+  deployment history and the lifecycle notifications.
 
-  The BEP's words PROVISIONING and FAILED name deployment states 26.3.3 does not have: see the
-  state bindings in support/vocabulary.py, also printed in the traceability report.
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file), which also says which BEP words a release has no state for.
 
   These scenarios run the real deployment coordinator, executor and repository on PostgreSQL;
   the app proxy is an HTTP server on 127.0.0.1.

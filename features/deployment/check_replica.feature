@@ -1,21 +1,20 @@
 @deployment @database
 Feature: Check the replica count of ready deployments (CheckReplicaDeploymentHandler)
-  The "check-replica-deployments" handler takes READY deployments and compares each one's replica
-  count with its active routes: a replica is a route, and a route is active while it is
-  PROVISIONING, HEALTH_CHECKING, RUNNING or UNHEALTHY. When the two differ, the handler stores the
-  replica count as the deployment's target, and the deployment coordinator moves the deployment to
-  SCALING, records the transition in the deployment history and sends a lifecycle notification.
-  A cycle that found ready deployments ends by requesting a scaling cycle, whatever it found; the
-  scaling handler creates or retires the routes.
+  The replica check keeps a ready deployment at its replica count. The BEP expects a deployment
+  with as many replicas as it wants to be left unchanged, one with fewer to trigger a scale-up,
+  one with more to trigger a scale-down, and one with an unhealthy replica to have it replaced. A
+  replica is a route, and it counts while the route is active: from its provisioning until it is
+  being terminated. The scenarios check the deployment's state and target, its routes, the
+  deployment history, the lifecycle notifications and the cycles requested.
 
   A deployment with autoscaling rules gets its target from the rules instead; the deployments
   here have none.
 
-  The BEP's words RUNNING and HEALTH_CHECKING are bound to 26.3.3's route states HEALTHY and
-  DEGRADED (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real deployment and route coordinators, executors and repository on
-  PostgreSQL; route health is read from Backend.AI's own Valkey client, as the app proxy writes it.
+  PostgreSQL; route health reaches the manager as the release receives it (see its notes).
 
   @CR-001 @happy-path
   Scenario: A ready deployment with as many active routes as replicas is left unchanged

@@ -1,16 +1,15 @@
 @deployment @database
 Feature: Destroy deployments (DestroyingDeploymentHandler)
-  The "destroying-deployments" handler takes DESTROYING deployments. In one cycle it marks every
-  active route of each deployment TERMINATING and asks the app proxy of the scaling group to
-  unregister the deployment's endpoint. The deployment coordinator then moves the deployment to
-  DESTROYED, records the transition in the deployment history and sends a lifecycle
-  notification, and a route termination cycle is requested. The sessions behind the routes are
-  ended afterwards, by the route termination handler.
+  Destruction takes a deployment that is being deleted (DESTROYING) to its end. The BEP expects
+  every session of the deployment to be terminated and the deployment to move to DESTROYED, a
+  deployment whose sessions are still terminating to remain DESTROYING and wait, and a forced
+  deletion to make the deployment DESTROYED at once, its cleanup carried out afterwards. The
+  scenarios check the deployment's state, its routes and the sessions behind them, its
+  unregistration from the app proxy of its scaling group, the deployment history, the lifecycle
+  notifications and the cycles requested.
 
-  Destruction never waits and never turns back: every outcome of the handler, failures included,
-  moves the deployment to DESTROYED.
-
-  The BEP's word RUNNING is bound to 26.3.3's route state HEALTHY (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real deployment and route coordinators, executors and repository on
   PostgreSQL; the app proxy is an HTTP server on 127.0.0.1, and the scheduler's own controller
@@ -184,9 +183,8 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
     And routes "r1" and "r2" stay RUNNING
 
   Scenario Outline: A deletion moves the deployment to DESTROYED at once and leaves the session cleanup to the route handlers
-    A deletion only sets the deployment DESTROYING. The deployment API's destroy keeps its replica
-    count; the legacy model-service delete also sets it to 0 (and sends a deployment without
-    routes straight to DESTROYED). The destroying handler reads neither.
+    The BEP's forced deletion is run as the deletions there are: one that keeps the deployment's
+    replica count and one that sets it to 0.
 
     Given deployment "llama" is DESTROYING with <replicas>
     And deployment "llama" has route "r1" in RUNNING
@@ -217,8 +215,6 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
 
   @DD-003 @edge-case
   Scenario: A deployment is DESTROYED even though the app proxy refuses to unregister it
-    The app-proxy client does not check the answer to an unregistration.
-
     Given deployment "llama" is DESTROYING
     And deployment "llama" is registered with the app proxy
     And the app proxy refuses to unregister endpoints with HTTP 500
@@ -230,10 +226,6 @@ Feature: Destroy deployments (DestroyingDeploymentHandler)
 
   @DD-003 @error-case
   Scenario: A deployment whose app proxy cannot be reached is DESTROYED with a failure record
-    The unregistration is retried by the app-proxy client (3 attempts) and then reported as a
-    failure; the routes were already marked TERMINATING, but the route termination cycle is left
-    to its timer.
-
     Given deployment "llama" is DESTROYING with 0 replicas
     And deployment "llama" has route "r1" in RUNNING
     And the app proxy cannot be reached

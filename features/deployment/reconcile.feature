@@ -1,17 +1,14 @@
 @deployment @database
 Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandler)
-  The "reconcile-deployments" handler takes READY deployments and checks that each one has exactly
-  as many active routes (PROVISIONING, HEALTH_CHECKING, RUNNING or UNHEALTHY) as its target replica
-  count. A deployment that matches stays READY, with nothing recorded. A mismatch is reported as a
-  failure, "Mismatched active routes", which the deployment coordinator turns into a move to
-  SCALING with a NEED_RETRY record in the deployment history; a scaling cycle is requested, and
-  the scaling handler creates or retires the routes.
+  Reconciliation brings what a deployment has back in line with what it records. The BEP expects
+  a session whose state differs from the database to be synchronised, an inference session that
+  belongs to no deployment to be terminated, and a replica without a route to get a route. A
+  deployment's replicas are its active routes (from provisioning until being terminated), counted
+  against its target replica count. The scenarios check the deployment's state, its routes and
+  sessions, the deployment history, the lifecycle notifications and the cycles requested.
 
-  Reconciliation counts routes only: it never looks at the sessions behind them, nor at sessions
-  outside any deployment.
-
-  The BEP's words RUNNING and HEALTH_CHECKING are bound to 26.3.3's route states HEALTHY and
-  DEGRADED (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real deployment and route coordinators, executors and repository on
   PostgreSQL.
@@ -119,8 +116,6 @@ Feature: Reconcile ready deployments with their routes (ReconcileDeploymentHandl
 
   @RC-003 @edge-case
   Scenario: A deployment with as many active routes as its target stays READY, unrecorded
-    The check succeeds, and reconciliation has no transition for a success.
-
     Given deployment "llama" is READY with 1 replica
     And deployment "llama" has route "r1" in RUNNING
     And the autoscaler has set deployment "llama" to 2 replicas

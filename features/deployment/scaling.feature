@@ -1,18 +1,16 @@
 @deployment @database
 Feature: Scale deployments to their target replica count (ScalingDeploymentHandler)
-  The "scaling-deployments" handler takes SCALING deployments and compares each one's active
-  routes (PROVISIONING, HEALTH_CHECKING, RUNNING or UNHEALTHY) with its target replica count: the
-  count the autoscaler or the replica check set, else its replica count. It creates a route for
-  every missing replica, and takes surplus routes out of service, the least healthy first. The
-  deployment coordinator then moves the deployment to READY, records the transition in the
-  deployment history and sends a lifecycle notification, and a provisioning cycle is requested.
+  Scaling carries out a change of a deployment's wanted replica count. The BEP expects raising it
+  to create new sessions, lowering it to terminate sessions (the lowest priority first), a large
+  change to be carried out in batches, and a scale-up without enough resources to create only the
+  replicas that fit, the rest waiting. A replica is a route: the target (the count the autoscaler
+  or the replica check set, else the deployment's replica count) is compared with the active
+  routes, a new route's session is requested by route provisioning, and a retired route's session
+  is ended by route termination. The scenarios check the routes, the sessions, the deployment's
+  state and history, the lifecycle notifications and the cycles requested.
 
-  Scaling deals in routes, not sessions: a new route is waiting to be provisioned, and the route
-  provisioning handler requests its session; a route taken out of service is TERMINATING, and the
-  route termination handler ends its session.
-
-  The BEP's words RUNNING and HEALTH_CHECKING are bound to 26.3.3's route states HEALTHY and
-  DEGRADED (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real deployment and route coordinators, executors and repository on
   PostgreSQL; session requests go to the scheduler's own controller, which writes each accepted
@@ -69,10 +67,6 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
 
   @SC-001 @edge-case
   Scenario: A SCALING deployment whose routes already match its target stays SCALING, unrecorded
-    The handler reports such a deployment as skipped, and the coordinator has no transition for a
-    skipped deployment. The replica check and reconciliation only look at READY deployments, so
-    the deployment stays SCALING until its routes or its target change.
-
     Given deployment "llama" is SCALING with 2 replicas
     And deployment "llama" has routes "r1" and "r2" in RUNNING
     When a scaling-deployments cycle runs
@@ -185,9 +179,6 @@ Feature: Scale deployments to their target replica count (ScalingDeploymentHandl
 
   @SC-002 @error-case
   Scenario: A scale-in the database refuses leaves the deployment SCALING for the next cycle
-    The whole cycle fails; scaling has no transition for a failure, so nothing is recorded and the
-    next cycle tries again.
-
     Given deployment "llama" is SCALING with 2 replicas
     And deployment "llama" has routes "r1", "r2" and "r3" in RUNNING
     And the database refuses changes to routes

@@ -1,26 +1,19 @@
 @route @database
 Feature: Check the health of routes (HealthCheckRouteHandler)
-  The "health-check-routes" handler looks at every route that has a session serving it (RUNNING,
-  HEALTH_CHECKING or UNHEALTHY) and reads the readiness the app proxy last reported for it. The
-  manager never probes a route itself: the app proxy probes each route, counts consecutive
-  failures against the model's own retry limit, and writes the result to Valkey. A fresh ready
-  report makes the route RUNNING, a fresh not-ready report makes it UNHEALTHY, and a route without
-  a report from the last 5 minutes goes to HEALTH_CHECKING, to be checked again on the next cycle.
+  The health check decides, from a route's readiness, whether the route may serve. The BEP
+  expects a route whose readiness check passes to move to RUNNING, a route whose endpoint does not
+  respond to fail after the retries, a delayed response to be retried rather than failed, and a
+  number of consecutive passing checks (the success threshold) to be needed before a route moves
+  to RUNNING. The scenarios give a route a readiness (ready, not ready, a report of a given age,
+  or none at all) and check the route's state, what the handler reports and the route history.
 
-  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
-  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
-  them; their from-state is always the handler's first target state, HEALTHY, whatever state the
-  route was in.
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file); route history records name the states as the release stores
+  them.
 
-  These scenarios run the real route coordinator, executor and repository on PostgreSQL; the app
-  proxy's reports are written through Backend.AI's own Valkey client on the scenario clock.
-
-  In 26.4.16 the manager probes each replica itself (its route health observer, over HTTP) and
-  keeps each result in Valkey for 2 minutes; "the app proxy reports route ... ready" is bound to
-  the replica answering that probe. There, health-check-routes takes only RUNNING routes and sets
-  their health (HEALTHY, UNHEALTHY after the model's retry limit, DEGRADED without a recent
-  probe), and a warming-up route (HEALTH_CHECKING) is moved to RUNNING by check-warming-up-routes
-  (support/bindings/gen_26_4/vocabulary.py).
+  These scenarios run the real route coordinator, executor and repository on PostgreSQL, with
+  Backend.AI's own Valkey client on the scenario clock. How a release learns a route's readiness,
+  and so what "the app proxy reports route ... ready" arranges there, is in the release's notes.
 
   Background:
     Given deployment "llama" is READY
@@ -53,9 +46,9 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
 
   @RH-001 @edge-case
   Scenario: The route history names the health check's first target state as the state a route left
-    A route that went from HEALTH_CHECKING (DEGRADED) to RUNNING (HEALTHY) is recorded as going
-    from HEALTHY to HEALTHY: the coordinator writes the handler's first target state as the
-    from-state of every record.
+    A route that went from HEALTH_CHECKING to RUNNING is recorded as leaving the handler's first
+    target state, whatever state it was in: the coordinator writes the handler's first target
+    state as the from-state of every record.
 
     Given deployment "llama" has route "r1" in HEALTH_CHECKING
     And the app proxy reports route "r1" ready
@@ -146,8 +139,8 @@ Feature: Check the health of routes (HealthCheckRouteHandler)
 
   @RH-003 @error-case
   Scenario: A RUNNING route whose readiness report is overdue goes back to HEALTH_CHECKING
-    The manager's view of a delayed response is a report older than 5 minutes: the route is not
-    failed but marked for checking again, and the next cycle reads the app proxy's next report.
+    A delayed response is a readiness report older than the manager counts as fresh: the route is
+    not failed but marked for checking again, and the next cycle reads the next report.
 
     Given deployment "llama" has route "r1" in RUNNING
     And the app proxy last reported route "r1" ready 6 minutes ago

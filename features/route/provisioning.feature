@@ -1,25 +1,22 @@
 @route @database
 Feature: Provision routes (ProvisioningRouteHandler)
-  The "provision-routes" handler takes PROVISIONING routes, the replica slots the scaling handler
-  created for a deployment, and asks the scheduler for one inference session per route, as the
-  deployment's owner and in its scaling group. It links each route to the session it got and starts
-  the route's health record, which the app proxy fills in once it probes the session. The route
-  coordinator then moves the route to HEALTH_CHECKING and records the transition in the route
-  history. A route whose session cannot be requested moves to FAILED.
+  Provisioning gives each PROVISIONING route, a replica slot of a deployment, an inference
+  session of its own, requested from the scheduler as the deployment's owner and in its scaling
+  group, and links the route to it. The BEP expects a route whose session is connected to move to
+  HEALTH_CHECKING, a route whose session is still being prepared to remain PROVISIONING, and a
+  route whose session has TERMINATED to move to FAILED. The scenarios check the route's state,
+  the session requested for it, what the handler reports and the route history, and also what
+  becomes of a route whose session cannot be requested.
 
-  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
-  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
-  them; their from-state is always the handler's first target state, here PROVISIONING.
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file); route history records name the states as the release stores
+  them.
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL, with
   Backend.AI's own Valkey client for health records. Session requests go to the scheduler's own
   controller on the same database, which checks them and writes the PENDING session and its
   kernel; it asks the storage proxy, an HTTP server on 127.0.0.1, where the deployment's model
   folder is kept.
-
-  In 26.4.16 provision-routes leaves a route PROVISIONING (sub-status STARTING) while its session
-  starts; the check-starting-routes handler moves it to HEALTH_CHECKING (warming up) once its
-  session runs with an inference port, and to TERMINATING if its session has ended.
 
   Background:
     Given deployment "llama" is READY

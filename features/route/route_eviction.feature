@@ -1,13 +1,15 @@
 @route @database
 Feature: Evict unhealthy routes (RouteEvictionHandler)
-  The "evict-routes" handler takes UNHEALTHY routes and sends to TERMINATING those whose scaling
-  group cleans up routes in that state. Each scaling group lists the route states it cleans up in
-  its scheduler options; a new scaling group cleans up unhealthy routes. A route the scaling group
-  keeps stays UNHEALTHY, untouched, until the health check sees it ready again. Termination itself,
-  and the session's end, is the terminate-routes handler's work.
+  Eviction takes unhealthy routes out of service. The BEP expects an UNHEALTHY route to move to
+  EVICTING with its traffic blocked, its traffic to be redistributed to the deployment's
+  remaining RUNNING routes, and the eviction of a deployment's last route to raise a warning that
+  the service is down. Which routes are evicted follows the scaling group's cleanup setting: each
+  scaling group lists in its scheduler options the route states it cleans up, and a new scaling
+  group cleans up unhealthy routes. Ending an evicted route, and its session, is the route
+  termination's work.
 
-  The BEP's words RUNNING and EVICTING: RUNNING is bound to 26.3.3's HEALTHY; there is no EVICTING
-  route state (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL; which
   routes a scaling group cleans up is read from its row by the repository.

@@ -1,15 +1,15 @@
 @route @database
 Feature: Watch the sessions of running routes (RunningRouteHandler)
-  The "check-running-routes" handler looks at every route that has left provisioning and is not
-  being terminated (RUNNING, HEALTH_CHECKING, UNHEALTHY and FAILED) and at the session that serves
-  it. A route whose session is still alive keeps its state: its health is the health check's
-  business. A route whose session has ended (TERMINATED, ERROR or CANCELLED), or that has no
-  session at all, is sent to TERMINATING, which also sweeps away FAILED routes.
+  The running-route handler watches the routes that serve a deployment, and the sessions behind
+  them. The BEP expects a RUNNING route whose health check passes to remain RUNNING, one whose
+  health checks keep failing to move to UNHEALTHY, one whose session has TERMINATED to move to
+  TERMINATING, and the routing table to be refreshed when a route's traffic weight is updated.
+  The scenarios check the route's state, what the handler reports, the route history, and what
+  reaches the app proxy.
 
-  The BEP's words RUNNING, HEALTH_CHECKING and FAILED are bound to 26.3.3's HEALTHY, DEGRADED and
-  FAILED_TO_START (support/vocabulary.py). Route history records name the states as 26.3.3 stores
-  them; their from-state is always the handler's first target state, DEGRADED, whatever state the
-  route was in.
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file); route history records name the states as the release stores
+  them.
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL.
 
@@ -17,7 +17,7 @@ Feature: Watch the sessions of running routes (RunningRouteHandler)
     Given deployment "llama" is READY
 
   Scenario Outline: A RUNNING route whose session runs remains RUNNING, whatever its health check reports
-    The BEP's input is a route whose health check passes and whose session runs. 26.3.3's
+    The BEP's input is a route whose health check passes and whose session runs.
     check-running-routes reads only the route's session, never its health: a route whose session
     runs stays RUNNING whether the app proxy last reported it ready, not ready, or never probed it
     at all. So what passes here is the session half of the BEP's input; the health check half is

@@ -1,13 +1,15 @@
 @route @database
 Feature: Sync running routes to service discovery (ServiceDiscoverySyncHandler)
-  The "service-discovery-sync" handler publishes where Prometheus can scrape each model service:
-  once a minute it sends the service-discovery backend the full set of RUNNING routes that have a
-  session whose kernel serves an inference port, with the kernel's host and port, the metrics
-  path and labels naming the runtime, the deployment, its owner and its project. The backend
-  replaces what it held with that set, so a route missing from it is removed. The handler changes
-  no route state and records nothing in the route history.
+  The service-discovery sync keeps the service-discovery backend, where Prometheus finds each
+  model service to scrape, in step with the routes that serve. The BEP expects a new RUNNING
+  route to be registered, a TERMINATED route to be removed, a route's discovery metadata to be
+  refreshed when its traffic weight changes, and a sync that cannot reach the backend to be queued
+  for a retry. The scenarios check what the backend is sent: each RUNNING route at its kernel's
+  host and inference port, with the metrics path and labels naming the runtime, the deployment,
+  its owner and its project.
 
-  The BEP's word RUNNING is bound to 26.3.3's HEALTHY (support/vocabulary.py).
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL; which
   routes have a kernel with an inference port is decided by the repository's query. The

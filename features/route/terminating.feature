@@ -1,18 +1,18 @@
 @route @database
 Feature: Terminate routes (TerminatingRouteHandler)
-  The "terminate-routes" handler takes TERMINATING routes (evicted, or whose session ended, or
-  removed by scaling down) and asks the scheduler to terminate the sessions that serve them, all
-  in one request with the reason "ROUTE_TERMINATION". Every route of the cycle then moves to
-  TERMINATED; the sessions end on the scheduler's own time.
+  Route termination ends the routes a deployment no longer wants (evicted, or whose session
+  ended, or removed by scaling down) together with the sessions that serve them. The BEP expects a
+  TERMINATING route to move to TERMINATED, a route with connections in flight to wait until they
+  are drained, and a route whose termination exceeded its timeout to be forced to TERMINATED. A
+  route's session is asked to end with the reason "ROUTE_TERMINATION", the sessions of a cycle's
+  routes in one request; the sessions end on the scheduler's own time.
+
+  The BEP's state words are bound to each release's states by the release binding's vocabulary
+  (shown in the traceability file).
 
   These scenarios run the real route coordinator, executor and repository on PostgreSQL, and
   Backend.AI's real scheduling controller, which marks a running session TERMINATING (a session
   that never started, CANCELLED) in the database.
-
-  In 26.4.16 a TERMINATING route is first drained from the app proxy (drain-routes) and then waits
-  out its termination grace period (30 seconds by default, counted from the end of its draining)
-  before terminate-routes ends it with its session; a route whose draining is not recorded is
-  terminated at once.
 
   Background:
     Given deployment "llama" is READY
