@@ -114,12 +114,12 @@ TYPED := support/engine support/binding.py support/bindings/common step_defs con
 lint: env
 	@$(VPY) -m ruff check $(LINTED)
 	@$(VPY) -m ruff format --check $(LINTED)
-	@$(VPY) -m mypy $(TYPED) support/bindings/$$($(VPY) -m support.engine.releases binding $(RELEASE))
+	@$(VPY) -m mypy --cache-dir .mypy_cache/$(RELEASE) $(TYPED) support/bindings/$$($(VPY) -m support.engine.releases binding $(RELEASE))
 	@for release in $(filter-out $(RELEASE),$(RELEASES)); do \
 	  $(MAKE) --no-print-directory env RELEASE=$$release; \
 	  binding="$$(.venv-$$release/bin/python -m support.engine.releases binding $$release)"; \
 	  echo "mypy: support/bindings/$$binding against backend.ai-manager $$release"; \
-	  .venv-$$release/bin/python -m mypy --follow-imports=silent support/bindings/$$binding; \
+	  .venv-$$release/bin/python -m mypy --cache-dir .mypy_cache/$$release --follow-imports=silent support/bindings/$$binding; \
 	done
 
 # The static site CI publishes: the published pages of reports/, the conformance page as index.html.

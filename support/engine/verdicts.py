@@ -177,11 +177,11 @@ def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) ->
         seen[key] = entry.where
     for entry in verdicts.entries:
         v = entry.verdict
-        key = (entry.feature_file, entry.scenario)
-        if key not in known:
+        scenario = (entry.feature_file, entry.scenario)
+        if scenario not in known:
             yield entry.where, f"{entry.feature_file}: no scenario named {entry.scenario!r}"
             continue
-        blocks, companion = known[key]
+        blocks, companion = known[scenario]
         if entry.examples is not None and not 1 <= entry.examples <= max(blocks, 0):
             yield entry.where, f"{entry.scenario!r} has no Examples block {entry.examples}"
         if v.expected_fail:

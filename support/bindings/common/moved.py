@@ -10,12 +10,12 @@ from typing import Any
 try:  # 26.4.4 moved it into the sokovan package (and added CLEANUP_FORCE_TERMINATED)
     from ai.backend.manager.sokovan.scheduler.types import ScheduleType
 except ImportError:  # 26.3.3
-    from ai.backend.manager.scheduler.types import ScheduleType  # type: ignore[no-redef]
+    from ai.backend.manager.scheduler.types import ScheduleType  # type: ignore[no-redef, unused-ignore]
 
 try:  # 26.3.3
     from ai.backend.manager.data.deployment.types import DeploymentSubStep
 except ImportError:  # renamed in 26.4
-    from ai.backend.manager.data.deployment.types import (  # type: ignore[no-redef, attr-defined]
+    from ai.backend.manager.data.deployment.types import (  # type: ignore[no-redef, attr-defined, unused-ignore]
         DeploymentLifecycleSubStep as DeploymentSubStep,
     )
 

@@ -92,7 +92,7 @@ def counted(records: list[dict]) -> list[dict]:
 
 def release_of(records: list[dict]) -> str:
     """The release the records were made against."""
-    found = {r.get("release") for r in records if r.get("release")}
+    found = {str(r["release"]) for r in records if r.get("release")}
     return found.pop() if len(found) == 1 else "the release under test"
 
 
