@@ -3,10 +3,9 @@ owner, converging through the deployment, route and scheduler coordinators."""
 
 from __future__ import annotations
 
-from ai.backend.manager.data.deployment.types import RouteStatus
 from ai.backend.manager.data.session.types import SessionStatus
 
-from support.binding import ServingEndToEndWorld, code_state, deployment_state
+from support.binding import ServingEndToEndWorld, code_state, deployment_state, route_state
 from support.engine.bdd import given, then, when
 from support.engine.phrases import phrase
 
@@ -23,20 +22,24 @@ async def _serving(world: ServingEndToEndWorld, name: str) -> tuple[list[dict], 
     return routes, statuses
 
 
-def _converged(routes: list[dict], statuses: dict, count: int) -> bool:
-    healthy = [r for r in routes if r["status"] == RouteStatus.HEALTHY]
-    others = [r for r in routes if r["status"] != RouteStatus.HEALTHY]
+def _converged(world: ServingEndToEndWorld, routes: list[dict], statuses: dict, count: int) -> bool:
+    """The BEP's "serves with N replicas": N routes RUNNING, each with a RUNNING session, every other
+    route TERMINATED with its session ended (the route words as the release's vocabulary binds them)."""
+    running, terminated = route_state("RUNNING"), route_state("TERMINATED")
+    serving = [r for r in routes if running.matches(world.serving.route_code_of(r))]
+    others = [r for r in routes if not running.matches(world.serving.route_code_of(r))]
     return (
-        len(healthy) == count
-        and all(statuses.get(r["session"]) == SessionStatus.RUNNING for r in healthy)
-        and all(r["status"] == RouteStatus.TERMINATED for r in others)
+        len(serving) == count
+        and all(statuses.get(r["session"]) == SessionStatus.RUNNING for r in serving)
+        and all(terminated.matches(world.serving.route_code_of(r)) for r in others)
         and all(statuses.get(r["session"]) in (SessionStatus.TERMINATED, SessionStatus.CANCELLED, None) for r in others)
     )
 
 
-def _describe(routes: list[dict], statuses: dict) -> str:
+def _describe(world: ServingEndToEndWorld, routes: list[dict], statuses: dict) -> str:
     return "; ".join(
-        f"route {r['status'].name} with session {getattr(statuses.get(r['session']), 'name', '-')}" for r in routes
+        f"route {world.serving.route_code_of(r).name} with session {getattr(statuses.get(r['session']), 'name', '-')}"
+        for r in routes
     )
 
 
@@ -56,20 +59,20 @@ async def runs_until_serving(world: ServingEndToEndWorld, name: str, count: int)
         routes, statuses = await _serving(world, name)
         deployment = await world.serving.read.deployment(world.deployment_id(name))
         return deployment["lifecycle_stage"] == code_state(deployment_state("READY")) and _converged(
-            routes, statuses, count
+            world, routes, statuses, count
         )
 
     try:
         await world.run_until(done, limit=CONVERGE_LIMIT)
     except AssertionError as error:
         routes, statuses = await _serving(world, name)
-        raise AssertionError(f"{error}; deployment {name}: {_describe(routes, statuses)}") from None
+        raise AssertionError(f"{error}; deployment {name}: {_describe(world, routes, statuses)}") from None
 
 
 @then(phrase('deployment "{name:Name}" serves with {count:Replicas}, each a RUNNING route whose session is RUNNING'))
 async def serves_with(world: ServingEndToEndWorld, name: str, count: int) -> None:
     routes, statuses = await _serving(world, name)
-    assert _converged(routes, statuses, count), f"deployment {name}: {_describe(routes, statuses)}"
+    assert _converged(world, routes, statuses, count), f"deployment {name}: {_describe(world, routes, statuses)}"
 
 
 @then(phrase('deployment "{name:Name}" has had {count:d} sessions, every one of them RUNNING or ended'))

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -202,3 +204,89 @@ def check(verdicts: Verdicts, known: dict[tuple[str, str], tuple[int, bool]]) ->
             yield entry.where, f"{entry.scenario!r} pins {verdicts.release} but is not tagged @as-implemented"
         if v.unreachable is not None and len(v.unreachable) < 10:
             yield entry.where, f"{entry.scenario!r}: say why production never produces its input (unreachable)"
+
+
+# --------------------------------------------------------------------------------------------
+# Tidying: every release's verdicts in the same files and order, so that releases diff cleanly
+# --------------------------------------------------------------------------------------------
+
+AREA_HEADER = "# backend.ai-manager {release}: verdicts for features/{area}/ (format: releases/README.md)\n"
+RELEASE_HEADER = (
+    "# backend.ai-manager {release}: what this release lacks as a whole: BEP IDs whose behaviour it no\n"
+    "# longer has (not_applicable) and what its binding does not reach yet (unbound). Format: releases/README.md\n"
+)
+
+
+def _scenario_order(features_dir: Path) -> dict[tuple[str, str], int]:
+    """Each scenario's position in its feature file, for ordering entries as the features read."""
+    order: dict[tuple[str, str], int] = {}
+    for path in sorted(features_dir.rglob("*.feature")):
+        rel = str(path.relative_to(features_dir))
+        for number, line in enumerate(path.read_text().splitlines()):
+            stripped = line.strip()
+            for keyword in ("Scenario Outline:", "Scenario:"):
+                if stripped.startswith(keyword):
+                    order[(rel, stripped[len(keyword) :].strip())] = number
+    return order
+
+
+def tidy(release: Release, features_dir: Path) -> list[Path]:
+    """Rewrite the release's verdicts as one file per feature area (features, notes) and one
+    release.yaml (not_applicable, unbound), entries in the order of the features."""
+    features: dict[str, list[dict]] = {}
+    notes: dict[str, str] = {}
+    whole: dict[str, dict[str, str]] = {"not_applicable": {}, "unbound": {}}
+    old = sorted(release.verdicts_dir.glob("*.yaml"))
+    for path in old:
+        raw = yaml.safe_load(path.read_text()) or {}
+        for feature, items in (raw.get("features") or {}).items():
+            features.setdefault(feature, []).extend(items)
+        notes.update(raw.get("notes") or {})
+        for key, found in whole.items():
+            found.update(raw.get(key) or {})
+    order = _scenario_order(features_dir)
+    areas: dict[str, dict[str, Any]] = {}
+    for feature in sorted(features, key=lambda f: (f.split("/")[0], f)):
+        items = sorted(
+            features[feature], key=lambda i: (order.get((feature, i["scenario"]), 10**6), i.get("examples") or 0)
+        )
+        areas.setdefault(feature.split("/")[0], {"features": {}, "notes": {}})["features"][feature] = items
+    for feature, text in sorted(notes.items()):
+        areas.setdefault(feature.split("/")[0], {"features": {}, "notes": {}})["notes"][feature] = text
+    written = []
+    for path in old:
+        path.unlink()
+    for area, content in sorted(areas.items()):
+        body = {"release": release.version}
+        body.update({k: v for k, v in content.items() if v})
+        target = release.verdicts_dir / f"{area}.yaml"
+        target.write_text(AREA_HEADER.format(release=release.version, area=area) + _dump(body))
+        written.append(target)
+    if any(whole.values()):
+        body = {"release": release.version, **{k: dict(sorted(v.items())) for k, v in whole.items() if v}}
+        target = release.verdicts_dir / "release.yaml"
+        target.write_text(RELEASE_HEADER.format(release=release.version) + _dump(body))
+        written.append(target)
+    return written
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
+
+
+if __name__ == "__main__":  # python -m support.engine.verdicts tidy <version>...
+    import sys
+
+    from support.engine.releases import by_version
+
+    if len(sys.argv) < 3 or sys.argv[1] != "tidy":
+        print("usage: python -m support.engine.verdicts tidy <version>...", file=sys.stderr)
+        sys.exit(2)
+    root = Path(__file__).resolve().parents[2]
+    for version in sys.argv[2:]:
+        for path in tidy(by_version(version), root / "features"):
+            print(path.relative_to(root))

@@ -214,6 +214,21 @@ Feature: Place pending sessions on agents (ScheduleSessionsLifecycleHandler)
     And session "low" is reported as a failure
     And the scheduling failure recorded for session "low" says "no agents passed the 'resource' filter"
 
+  @SS-008 @happy-path @as-implemented
+  Scenario: A session that ran out of room holds back the lower-priority sessions behind it, even one that would fit
+    Once a session fails for lack of room, the sessions after it in the cycle's order are not
+    tried: they are skipped, so that they cannot take the room it waits for.
+
+    Given agent "a1" with 4 CPUs and 8 GiB
+    And a PENDING session "low" with priority 10 requesting 4 CPUs and 8 GiB
+    And a PENDING session "high" with priority 20 requesting 4 CPUs and 8 GiB
+    And a PENDING session "tiny" with priority 5 requesting 1 CPU and 1 GiB
+    When the schedule-sessions handler runs
+    Then session "high" is reported as a success
+    And session "low" is reported as a failure
+    And session "tiny" is reported as skipped
+    And session "tiny" is not assigned to any agent
+
   @SS-008 @happy-path
   Scenario: With room for both, sessions of every priority are placed, the higher priority first
     Given agent "a1" with 8 CPUs and 16 GiB

@@ -70,7 +70,7 @@ class RecordsSelections:
 
 
 class SchedulerSelections(RecordsSelections):
-    """For ``SchedulerRepository``: scaling groups, sessions and kernels the coordinator selects."""
+    """For ``SchedulerRepository``: scaling (resource) groups, sessions and kernels the coordinator selects."""
 
     async def get_schedulable_scaling_groups(self) -> list[str]:
         found = await super().get_schedulable_scaling_groups()  # type: ignore[misc]
@@ -80,6 +80,11 @@ class SchedulerSelections(RecordsSelections):
     async def get_all_scaling_groups(self) -> list[str]:  # 26.4: every cycle visits every scaling group
         found = await super().get_all_scaling_groups()  # type: ignore[misc]
         self._selected("all scaling groups", found)
+        return found
+
+    async def get_all_resource_groups(self) -> list[Any]:  # 26.9: every resource group, by id
+        found = await super().get_all_resource_groups()  # type: ignore[misc]
+        self._selected("all resource groups", found)
         return found
 
     async def get_sessions_for_handler(self, *args: Any, **kwargs: Any) -> Any:

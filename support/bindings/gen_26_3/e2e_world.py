@@ -72,6 +72,7 @@ class EndToEndWorld(CoordinatorWorld):
     user_request_phases: frozenset[str] = frozenset({"mark_terminating"})
     occupancy_columns: tuple[str, ...] = ("used",)
     valkey_store_class: type[InMemoryValkey] = InMemoryValkey  # what Backend.AI's Valkey client runs on
+    fleet_class: type[SimulatedFleet] = SimulatedFleet  # the agents' side of the scenario
 
     def __init__(self, database: ScenarioDatabase) -> None:
         super().__init__(database)
@@ -89,7 +90,7 @@ class EndToEndWorld(CoordinatorWorld):
         # Backend.AI's client in the fake's place (CoordinatorWorld's methods that use the fake's own
         # API are not used on this tier), on the in-memory store in place of Glide's client.
         self.valkey = ValkeyScheduleClient(self.valkey_store)  # type: ignore[arg-type, assignment]
-        self.fleet = SimulatedFleet(self.agents, self.valkey)
+        self.fleet = self.fleet_class(self.agents, self.valkey)
         self.fleet.kernel_names = self.names.kernels
         # Fair-share observation runs for real too: Backend.AI's aggregator and calculator on its own
         # fair-share and usage-history repositories, on the scenario's database.

@@ -158,17 +158,7 @@ class SimulatedFleet:
                 for name, amount in dict(_get(config, "resource_slots") or {}).items()
                 if Decimal(str(amount)) != 0
             }
-            creation_info = {
-                "container_id": f"container-{kernel_id.hex[:12]}",
-                "resource_spec": {
-                    "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in slots.items()}
-                },
-                "kernel_host": f"{agent.id}.fleet",
-                "repl_in_port": 2000,
-                "repl_out_port": 2001,
-                "stdin_port": 2002,
-                "stdout_port": 2003,
-            }
+            creation_info = await self.creation_info(agent, kernel_id, slots)
             await coordinator.handle_kernel_running(
                 KernelStartedAnycastEvent(
                     kernel_id=kernel_id,
@@ -179,6 +169,20 @@ class SimulatedFleet:
             )
 
         return deliver
+
+    async def creation_info(self, agent: FakeAgent, kernel_id: KernelId, slots: dict[str, Any]) -> dict[str, Any]:
+        """What the agent reports of a kernel it started: its container, allocation and address."""
+        return {
+            "container_id": f"container-{kernel_id.hex[:12]}",
+            "resource_spec": {
+                "allocations": {name.split(".")[0]: {name: {"0": str(amount)}} for name, amount in slots.items()}
+            },
+            "kernel_host": f"{agent.id}.fleet",
+            "repl_in_port": 2000,
+            "repl_out_port": 2001,
+            "stdin_port": 2002,
+            "stdout_port": 2003,
+        }
 
     def _on_destroy_kernel(
         self,

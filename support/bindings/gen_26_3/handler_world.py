@@ -1,13 +1,9 @@
 """One scenario's scheduler: the doubles at its boundaries, and the real Sokovan code between them.
 
-The components come from Backend.AI's own wiring, ``create_default_scheduler_components`` (real
-``SessionProvisioner`` with its nine validators, its sequencers and agent selectors, and
-``RepositoryAllocator``; real ``SessionLauncher`` and ``SessionTerminator``) and
-``create_coordinator_handlers`` (the handlers the ``ScheduleCoordinator`` runs in production).
-The provisioner picks the sequencer and the agent selector named by the scaling group: the
-scaling group here is FIFO with 26.3.3's default ``agent_selection_strategy``, dispersed. (The
-concentrated selector that ``create_default_scheduler_components`` passes as the provisioner's
-default selector is stored and never used.)
+The components come from Backend.AI's own wiring, ``create_default_scheduler_components`` (the
+real provisioner, launcher and terminator) and ``create_coordinator_handlers`` (the handlers the
+``ScheduleCoordinator`` runs in production); each release's ``SchedulerWorld`` says what its wiring
+builds, and supplies its repository double and the quotas it keeps.
 
 ``run_handler`` runs one handler the way one scheduler cycle does for one scaling group: it takes
 the handler's lock (if it declares one), asks the repository for the sessions (or kernels) in the

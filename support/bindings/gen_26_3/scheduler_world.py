@@ -1,5 +1,15 @@
 """The in-memory scheduler of 26.3.3 (support.bindings.gen_26_3.handler_world, with 26.3's repository
-double and the quotas it keeps: keypair, user, project and domain)."""
+double and the quotas it keeps: keypair, user, project and domain).
+
+The components come from Backend.AI's own wiring, ``create_default_scheduler_components`` (real
+``SessionProvisioner`` with its nine validators, its sequencers and agent selectors, and
+``RepositoryAllocator``; real ``SessionLauncher`` and ``SessionTerminator``) and
+``create_coordinator_handlers`` (the handlers the ``ScheduleCoordinator`` runs in production).
+The provisioner picks the sequencer and the agent selector named by the scaling group: the
+scaling group here is FIFO with 26.3.3's default ``agent_selection_strategy``, dispersed. (The
+concentrated selector that ``create_default_scheduler_components`` passes as the provisioner's
+default selector is stored and never used.)
+"""
 
 from __future__ import annotations
 

@@ -20,7 +20,9 @@ Boundaries besides the end-to-end tier's:
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -43,9 +45,11 @@ from support.engine import swallowed
 
 
 class ServingEndToEndWorld(EndToEndWorld):
+    serving_world_class: type[ServingWorld] = ServingWorld  # the deployment and route coordinators' side
+
     def __init__(self, database: ScenarioDatabase, client_pool: ClientPool) -> None:
         super().__init__(database)
-        self.serving = ServingWorld(database, client_pool)
+        self.serving = self.serving_world_class(database, client_pool)
         self._rows.clear()  # owners, scaling group and image come with the serving world's rows
 
     async def start(self) -> None:
@@ -85,15 +89,20 @@ class ServingEndToEndWorld(EndToEndWorld):
     @property
     def _serving_timers(self) -> list[Any]:
         if "serving_timers" not in self.__dict__:
-            specs = [
-                *self.serving.deployment_coordinator.create_task_specs(),
-                *self.serving.route_coordinator.create_task_specs(),
-            ]
+            specs = self._serving_timer_specs()
             self.__dict__["serving_timers"] = specs
             self.serving_due = {s.name: self.clock.now + timedelta(seconds=s.initial_delay) for s in specs}
         return self.__dict__["serving_timers"]
 
-    async def _run_serving_timer(self, spec: Any) -> None:
+    def _serving_timer_specs(self) -> list[Any]:
+        """The manager's timers for model serving: the deployment and route coordinators' task specs."""
+        return [
+            *self.serving.deployment_coordinator.create_task_specs(),
+            *self.serving.route_coordinator.create_task_specs(),
+        ]
+
+    def _serving_timer_run(self, spec: Any) -> Callable[[], Awaitable[Any]]:
+        """What the event ``spec``'s timer raises runs: the coordinator's handling of that event."""
         event = spec.event_factory()
         if_needed = "if_needed" in spec.name
         if spec.name.startswith("deployment"):
@@ -104,9 +113,13 @@ class ServingEndToEndWorld(EndToEndWorld):
             lifecycle = RouteLifecycleType(event.lifecycle_type)
             coordinator = self.serving.route_coordinator
             run = coordinator.process_if_needed if if_needed else coordinator.process_route_lifecycle
+        return functools.partial(run, lifecycle)
+
+    async def _run_serving_timer(self, spec: Any) -> None:
+        run = self._serving_timer_run(spec)
         with self.clock.pinned():
             try:
-                await run(lifecycle)
+                await run()
             except Exception as error:  # noqa: BLE001 - kept, as for the scheduler's cycles
                 self.cycle_errors.append((spec.name, error))
                 swallowed.keep(error, f"the {spec.name} timer")

@@ -17,16 +17,14 @@ from support.bindings.gen_26_3.factories.rows import (
 )
 from support.bindings.gen_26_3.factories.sessions import slots
 from support.bindings.gen_26_3.probe_handler import PROBE_ERROR, FailingProbeHandler, failing_probe
+from support.bindings.gen_26_3.serving_world import client_pool_for_the_run  # unchanged in 26.4.16
 from support.bindings.gen_26_4.coordinator_world import CoordinatorWorld
 from support.bindings.gen_26_4.deployment_world import ServingWorld
 from support.bindings.gen_26_4.e2e_world import EndToEndWorld
 from support.bindings.gen_26_4.invariants import Outcome, run_interleavings
 from support.bindings.gen_26_4.outcomes import assert_reported, find, kernel_destination, session_destination, summary
 from support.bindings.gen_26_4.scheduler_world import SchedulerWorld
-from support.bindings.gen_26_4.serving import (
-    ServingEndToEndWorld,
-    client_pool_for_the_run,
-)
+from support.bindings.gen_26_4.serving_e2e_world import ServingEndToEndWorld
 from support.bindings.gen_26_4.serving_rows import DeploymentPolicyRowFactory
 from support.bindings.gen_26_4.vocabulary import (
     StateWord,

@@ -43,7 +43,7 @@ class EndpointRowFactory(v26_3.EndpointRowFactory):
     """26.3.3's endpoint values (``columns_only`` keeps 26.4.16's; the rest belongs to the revision);
     a runtime variant is a row of its own now, named by the revision."""
 
-    runtime_variant = None
+    runtime_variant = None  # type: ignore[assignment]  # 26.4 has no runtime-variant column on endpoints
 
 
 class RuntimeVariantRowFactory(RowFactory):

@@ -6,7 +6,10 @@
   a kernel handler's targets are asked for with the ``KernelSearcher`` the coordinator builds
   (resource-group id equals, kernel status in the handler's targets);
 * the components come from 26.9's wiring, with the agent selector the manager builds from its
-  configured resource priority (``agent_selector``);
+  configured resource priority (``agent_selector``): a provisioner with three validators
+  (dependencies, reserved batch, resource policy), priority-band sequencing, and a selector that
+  filters agents before the group's strategy orders them. The group is FIFO with the default
+  ``ResourceGroupOpts``: dispersed selection, preemption disabled;
 * quotas are the user's, project's and domain's limits and occupancy of the system snapshot (the
   keypair scope was folded into the user's);
 * a scheduling failure is the message of the schedule-sessions report, as on 26.4.

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
 from ai.backend.common.types import AccessKey, AgentId, ClusterMode, KernelId, ResourceSlot, SessionId
 from ai.backend.manager.data.kernel.types import KernelInfo
 from ai.backend.manager.data.session.types import SessionStatus
@@ -190,10 +191,19 @@ class SchedulerTables(StrictDouble):
         return [s for s in self._ordered_sessions() if s.id in wanted]
 
 
+def status_info_reason(stored: StoredSession) -> KernelLifecycleEventReason:
+    """A terminating session's status info as the repository reads it since 26.4: the kernel
+    lifecycle event reason the stored text names, else UNKNOWN."""
+    return (
+        KernelLifecycleEventReason.from_value(stored.session.session_info.lifecycle.status_info)
+        or KernelLifecycleEventReason.UNKNOWN
+    )
+
+
 def created_at(stored: StoredSession) -> datetime:
     created = stored.session.session_info.lifecycle.created_at
     assert created is not None, f"session {stored.id} has no creation time"
     return created
 
 
-__all__ = ["SchedulerTables", "created_at"]
+__all__ = ["SchedulerTables", "created_at", "status_info_reason"]

@@ -12,7 +12,6 @@ with what 26.4 changed in the repository's interface and data types):
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -20,12 +19,12 @@ from uuid import UUID
 from ai.backend.common.events.event_types.kernel.types import KernelLifecycleEventReason
 from ai.backend.common.types import SessionId
 from ai.backend.manager.data.kernel.types import KernelInfo
-from ai.backend.manager.repositories.scheduler.types.session import TerminatingSessionData
 from ai.backend.manager.sokovan.data import AllocationBatch, ImageConfigData, SessionDataForPull, SessionDataForStart
 
 from support.bindings.common.fakes.clock import FakeClock
 from support.bindings.gen_26_3.fakes import scheduler_repository as gen_26_3
 from support.bindings.gen_26_3.fakes.stored import StoredAgent, StoredSession, StoredUser
+from support.bindings.gen_26_3.fakes.tables import status_info_reason
 
 
 class FakeSchedulerRepository(gen_26_3.FakeSchedulerRepository):
@@ -43,17 +42,9 @@ class FakeSchedulerRepository(gen_26_3.FakeSchedulerRepository):
         scheduled = await super().allocate_sessions(allocation_batch)
         return [s.session_id for s in scheduled]
 
-    async def get_terminating_sessions_by_ids(self, session_ids: list[SessionId]) -> list[TerminatingSessionData]:
-        return [
-            dataclasses.replace(
-                found,
-                status_info=KernelLifecycleEventReason.from_value(
-                    self.sessions[found.session_id].session.session_info.lifecycle.status_info
-                )
-                or KernelLifecycleEventReason.UNKNOWN,
-            )
-            for found in await super().get_terminating_sessions_by_ids(session_ids)
-        ]
+    @staticmethod
+    def _status_info(stored: StoredSession) -> KernelLifecycleEventReason:
+        return status_info_reason(stored)
 
     @staticmethod
     def _binding_fields(kernel: KernelInfo) -> dict[str, Any]:

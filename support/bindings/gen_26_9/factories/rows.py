@@ -64,7 +64,7 @@ class KeyPairRowFactory(gen_26_3.KeyPairRowFactory):
     class Meta:
         exclude = ("user_id",)  # gone: the keypair refers to its user by uuid only
 
-    is_default = False  # the user's default keypair says so (owner_rows: what users.main_access_key was)
+    is_default = False  # only a user's default keypair is marked (owner_rows': what users.main_access_key named)
 
     @classmethod
     def _build(cls, model_class: Any, *args: Any, **kwargs: Any) -> Row:

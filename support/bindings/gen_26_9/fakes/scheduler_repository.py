@@ -8,7 +8,8 @@
 group's policy and the user/project/domain occupancy and limits). ``allocate_sessions`` receives only
 allocations (failures stay in the handler's report), and every schedule pass also calls
 ``reserve_sessions`` with the preemption-backed reservations. The data the 26.3/26.4 double built
-no longer exists, so this double is new; it keeps the same rows (support.bindings.gen_26_3.fakes.stored)
+no longer exists, so this double is new; it keeps the same rows (support.bindings.gen_26_3.fakes.stored),
+the tables and the queries whose interface did not change (support.bindings.gen_26_3.fakes.tables),
 and reads the searchers' conditions with support.bindings.common.fakes.conditions.
 
 Like the earlier doubles it decides nothing a scenario asserts: which PENDING sessions outlived
@@ -90,7 +91,7 @@ from support.bindings.common.fakes.clock import FakeClock
 from support.bindings.common.fakes.conditions import matches
 from support.bindings.gen_26_3.fakes import stored
 from support.bindings.gen_26_3.fakes.stored import StoredAgent, StoredUser
-from support.bindings.gen_26_3.fakes.tables import SchedulerTables
+from support.bindings.gen_26_3.fakes.tables import SchedulerTables, status_info_reason
 
 from ..factories.sessions import domain_id, occupied_slots, requested_slots, resource_group_id, stored_kernel
 
@@ -334,11 +335,7 @@ class FakeSchedulerRepository(SchedulerTables):
 
     @staticmethod
     def _status_info(row: stored.StoredSession) -> KernelLifecycleEventReason:
-        """As since 26.4: the kernel lifecycle event reason the stored text names, else UNKNOWN."""
-        return (
-            KernelLifecycleEventReason.from_value(row.session.session_info.lifecycle.status_info)
-            or KernelLifecycleEventReason.UNKNOWN
-        )
+        return status_info_reason(row)
 
     @staticmethod
     def _occupied_slots(kernel: KernelInfo) -> ResourceSlot:
