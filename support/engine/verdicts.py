@@ -257,15 +257,15 @@ def tidy(release: Release, features_dir: Path) -> list[Path]:
     for path in old:
         path.unlink()
     for area, content in sorted(areas.items()):
-        body = {"release": release.version}
-        body.update({k: v for k, v in content.items() if v})
+        body: dict[str, Any] = {"release": release.version, **{k: v for k, v in content.items() if v}}
         target = release.verdicts_dir / f"{area}.yaml"
         target.write_text(AREA_HEADER.format(release=release.version, area=area) + _dump(body))
         written.append(target)
     if any(whole.values()):
-        body = {"release": release.version, **{k: dict(sorted(v.items())) for k, v in whole.items() if v}}
+        lacks: dict[str, Any] = {"release": release.version}
+        lacks.update({k: dict(sorted(v.items())) for k, v in whole.items() if v})
         target = release.verdicts_dir / "release.yaml"
-        target.write_text(RELEASE_HEADER.format(release=release.version) + _dump(body))
+        target.write_text(RELEASE_HEADER.format(release=release.version) + _dump(lacks))
         written.append(target)
     return written
 

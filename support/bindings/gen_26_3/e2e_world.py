@@ -20,6 +20,7 @@ in between is the coordinator's doing.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from ai.backend.manager.models.agent import agents as agents_table
 from ai.backend.manager.repositories.fair_share import FairShareRepository
 from ai.backend.manager.repositories.resource_usage_history import ResourceUsageHistoryRepository
 from ai.backend.manager.sokovan.scheduler.fair_share import FairShareAggregator, FairShareFactorCalculator
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from support.bindings.common.fakes.valkey_store import InMemoryValkey
 from support.bindings.common.moved import ScheduleType
@@ -94,15 +96,20 @@ class EndToEndWorld(CoordinatorWorld):
         self.fleet.kernel_names = self.names.kernels
         # Fair-share observation runs for real too: Backend.AI's aggregator and calculator on its own
         # fair-share and usage-history repositories, on the scenario's database.
-        engine = self.database.engine
         self._unused.update(
             {
-                "fair-share repository": FairShareRepository(engine),
-                "resource-usage repository": ResourceUsageHistoryRepository(engine),
+                **self._fair_share_repositories(self.database.engine),
                 "fair-share aggregator": FairShareAggregator(),
                 "fair-share calculator": FairShareFactorCalculator(),
             }
         )
+
+    def _fair_share_repositories(self, engine: Any) -> dict[str, Any]:
+        """Backend.AI's fair-share and resource-usage repositories on the scenario's database."""
+        return {
+            "fair-share repository": FairShareRepository(engine),
+            "resource-usage repository": ResourceUsageHistoryRepository(engine),
+        }
 
     # -- what users and operators do -----------------------------------------------------------
 
@@ -198,6 +205,18 @@ class EndToEndWorld(CoordinatorWorld):
             if await done():
                 return count
         raise AssertionError(f"not done after {limit} ticks; {await self.describe()}")
+
+    def controller_transitions(self) -> dict[str, set[tuple[str, str]]]:
+        """Phase -> the (from, to) status changes a handler makes through the scheduling controller
+        (besides the transitions handlers and promotion specs declare), which the scheduling history
+        records under that phase: none on 26.3.3."""
+        return {}
+
+    async def agent_capacity(self, conn: AsyncConnection) -> dict[tuple[str, str], Decimal]:
+        """(agent, slot) -> the capacity the agent offers of that slot (the lifecycle invariants'
+        bound on occupancy): the agents' rows' ``available_slots``."""
+        rows = await conn.execute(sa.select(agents_table.c.id, agents_table.c.available_slots))
+        return {(r.id, slot): Decimal(amount) for r in rows for slot, amount in (r.available_slots or {}).items()}
 
     async def describe(self) -> str:
         """Where every session stands, for a failure message."""

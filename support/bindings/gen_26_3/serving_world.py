@@ -50,7 +50,6 @@ from ai.backend.manager.clients.storage_proxy.session_manager import StorageSess
 from ai.backend.manager.config.unified import VolumeProxyConfig, VolumesConfig
 from ai.backend.manager.data.deployment.types import RouteStatus, RouteTrafficStatus
 from ai.backend.manager.data.session.types import SessionStatus
-from ai.backend.manager.models.scaling_group import ScalingGroupOpts
 from ai.backend.manager.repositories.deployment import DeploymentRepository
 from ai.backend.manager.sokovan.deployment.coordinator import DeploymentCoordinator
 from ai.backend.manager.sokovan.deployment.deployment_controller import (
@@ -71,7 +70,7 @@ from ai.backend.manager.sokovan.scheduling_controller.scheduling_controller impo
 
 from support.bindings.common.fakes.app_proxy import AppProxyServer
 from support.bindings.common.fakes.valkey_store import InMemoryValkey
-from support.bindings.common.moved import ScheduleType
+from support.bindings.common.moved import ScalingGroupOpts, ScheduleType
 from support.bindings.common.selections import DeploymentSelections, Selection, Took, handled
 from support.bindings.gen_26_3.coordinator_world import SchedulerRepositoryOnScenarioClock
 from support.bindings.gen_26_3.database.fixtures import ScenarioDatabase
@@ -179,6 +178,9 @@ class ServingWorld:
     repository_class: type[DeploymentRepositoryOnScenarioClock] = DeploymentRepositoryOnScenarioClock  # and this one
     # The traffic status a route is created with, waiting to be provisioned (26.3.3: ACTIVE at once).
     new_route_traffic = RouteTrafficStatus.ACTIVE
+    # How the arranged sessions and owners become rows (a later release's schema: its own functions).
+    rows_of_session = staticmethod(session_rows)
+    rows_of_owners = staticmethod(owner_rows)
 
     def __init__(self, database: ScenarioDatabase, client_pool: ClientPool) -> None:
         """``client_pool``: Backend.AI's HTTP client pool, which the manager keeps for its whole
@@ -266,16 +268,20 @@ class ServingWorld:
 
     @cached_property
     def repository(self) -> DeploymentRepositoryOnScenarioClock:
-        repository = self.repository_class(
+        repository = self.repository_class(*self._repository_args())
+        repository._scenario_clock = self.clock
+        repository.selections = []
+        return repository
+
+    def _repository_args(self) -> tuple[Any, ...]:
+        """The deployment repository's constructor arguments (a later release's may differ)."""
+        return (
             self.database.engine,
             self.storage_manager,
             self._unused["valkey stat"],
             self._unused["valkey live"],
             self.valkey,
         )
-        repository._scenario_clock = self.clock
-        repository.selections = []
-        return repository
 
     @cached_property
     def scheduler_repository(self) -> SchedulerRepositoryOnScenarioClock:
@@ -283,17 +289,19 @@ class ServingWorld:
 
     @cached_property
     def scheduling_controller(self) -> SchedulingController:
-        return SchedulingController(
-            SchedulingControllerArgs(
-                repository=self.scheduler_repository,
-                config_provider=self.config,  # type: ignore[arg-type]
-                storage_manager=self.storage_manager,
-                event_producer=self.events,  # type: ignore[arg-type]
-                valkey_schedule=self.valkey,
-                network_plugin_ctx=FakeNetworkPlugins("overlay"),  # type: ignore[arg-type]
-                hook_plugin_ctx=self._hook_plugins,  # type: ignore[arg-type]
-            )
-        )
+        return SchedulingController(SchedulingControllerArgs(**self._scheduling_controller_args()))
+
+    def _scheduling_controller_args(self) -> dict[str, Any]:
+        """The scheduling controller's arguments (a later release adds its own)."""
+        return {
+            "repository": self.scheduler_repository,
+            "config_provider": self.config,
+            "storage_manager": self.storage_manager,
+            "event_producer": self.events,
+            "valkey_schedule": self.valkey,
+            "network_plugin_ctx": FakeNetworkPlugins("overlay"),
+            "hook_plugin_ctx": self._hook_plugins,
+        }
 
     def revision_sources(self) -> dict[str, Any]:
         """Where the deployment controller finds what a revision is made of: 26.3's revision
@@ -505,7 +513,7 @@ class ServingWorld:
         """An inference session with one kernel on host ``<name>.kernels``, serving on
         ``inference_port`` (None: the kernel has no inference port)."""
         built = self.session_factory.build(name=name, status=status, session_type=SessionTypes.INFERENCE)
-        rows = session_rows(built)
+        rows = self.rows_of_session(built)
         for row in rows:
             if "kernel_host" in row.table.c and row.table.name == "kernels":
                 row.values["kernel_host"] = f"{name}.kernels"
@@ -553,7 +561,7 @@ class ServingWorld:
         }
         if self.proxy_registered:
             scaling_group.update(wsproxy_addr=self.app_proxy.address, wsproxy_api_token=self.app_proxy.token)
-        owners = owner_rows(**scaling_group)
+        owners = self.rows_of_owners(**scaling_group)
         # The domain lets its users mount folders of the storage proxy's volume in sessions.
         domain = next(row for row in owners if isinstance(row, Row) and row.table.name == "domains")
         domain.values["allowed_vfolder_hosts"] = {self.storage_proxy.host: [p.value for p in VFolderHostPermission]}
@@ -572,8 +580,7 @@ class ServingWorld:
     def _owner_in_project() -> sa.Executable:
         """The deployments' owner is a member of their project, as the scheduler requires of a
         user who is not an admin when a route asks for a session on the owner's behalf."""
-        from ai.backend.manager.models.group import association_groups_users
-
+        from support.bindings.common.moved import association_groups_users
         from support.bindings.gen_26_3.factories.sessions import DEFAULT_PROJECT, DEFAULT_USER
 
         return sa.insert(association_groups_users).values(user_id=DEFAULT_USER, group_id=DEFAULT_PROJECT)

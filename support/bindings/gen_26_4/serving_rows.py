@@ -15,8 +15,6 @@ from typing import Any
 import factory
 from ai.backend.common.config import ModelDefinitionDraft, ModelHealthCheck
 from ai.backend.manager.data.deployment.types import (
-    IntOrPercent,
-    ReplicaGroupRolloutSpec,
     RouteHealthStatus,
     RouteSubStatus,
     RouteTrafficStatus,
@@ -25,6 +23,7 @@ from ai.backend.manager.models.deployment_revision import DeploymentRevisionRow
 from ai.backend.manager.models.replica_group import ReplicaGroupRow
 from ai.backend.manager.models.runtime_variant import RuntimeVariantRow
 
+from support.bindings.common.moved import IntOrPercent, ReplicaGroupRolloutSpec
 from support.bindings.gen_26_3.factories import serving_rows as v26_3
 from support.bindings.gen_26_3.factories.rows import Row, RowFactory
 from support.bindings.gen_26_3.factories.sessions import DEFAULT_SCALING_GROUP, stable_id

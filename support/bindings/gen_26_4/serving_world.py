@@ -42,7 +42,6 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteSubStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.resource_slot.row import DeploymentRevisionResourceSlotRow
 from ai.backend.manager.repositories.base import BatchQuerier, NoPagination
-from ai.backend.manager.repositories.deployment.options import RouteConditions
 from ai.backend.manager.sokovan.deployment.route.coordinator import RouteCoordinator
 from ai.backend.manager.sokovan.deployment.route.recorder import RouteRecorderContext
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
@@ -134,6 +133,9 @@ class ServingWorld(v26_3.ServingWorld):
     session_factory = SessionWithKernelsFactory
     repository_class: type[DeploymentRepositoryOnScenarioClock] = DeploymentRepositoryOnScenarioClock
     serves_own_agent = True  # the scaling group gets an agent of its own (see ``flush``)
+    agent_factory: Any = AgentRowFactory  # how that agent is built and written (a later schema: its own)
+    rows_of_agent = staticmethod(agent_rows)
+    replica_group_factory: Any = ReplicaGroupRowFactory  # and its deployments' replica groups
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,7 +212,7 @@ class ServingWorld(v26_3.ServingWorld):
             )
             for slot, amount in (full.get("resource_slots") or {}).items()
         ]
-        self._groups[name] = ReplicaGroupRowFactory.build(
+        self._groups[name] = self.replica_group_factory.build(
             id=group_id,
             deployment_id=deployment_id,
             current_revision_id=revision.values["id"],
@@ -306,7 +308,8 @@ class ServingWorld(v26_3.ServingWorld):
         # the deployments' scaling group has one, as any scaling group that serves models does (unless
         # the scenario's own agents serve it: ``serves_own_agent``).
         if self.serves_own_agent:
-            self._pending_rows.extend(agent_rows(AgentRowFactory.build(id="serving-agent", version=self.release)))
+            agent = self.agent_factory.build(id="serving-agent", version=self.release)
+            self._pending_rows.extend(self.rows_of_agent(agent))
         await super().flush()
         await self._register_probe_targets()
 
@@ -341,8 +344,12 @@ class ServingWorld(v26_3.ServingWorld):
                     expanded.insert(len(expanded) - 1, RuntimeVariantRowFactory.build())
                     self._variant_written = True
                 if name in self._revisions:
-                    expanded.extend([self._revisions[name], *self._revision_slots[name], self._groups[name]])
+                    expanded.extend(self._rows_of_deployment(name))
         await super().write(*expanded)
+
+    def _rows_of_deployment(self, name: str) -> list[Any]:
+        """What follows a deployment's endpoint row: its revision, the revision's slots, its replica group."""
+        return [self._revisions[name], *self._revision_slots[name], self._groups[name]]
 
     def _kernel_host(self, session_id: uuid.UUID) -> str | None:
         for row in self._pending_rows:
@@ -462,11 +469,12 @@ class ServingWorld(v26_3.ServingWorld):
 
     # -- running ---------------------------------------------------------------------------------
 
-    async def run_handler(self, name: str) -> v26_3.HandlerReport:
-        """The handler alone, on what the repository gives it for its target statuses."""
-        await self.flush()
-        handler, lifecycle = self.handler(name)
-        target = handler.target_statuses()
+    @staticmethod
+    def _route_selection(target: Any) -> dict[str, Any]:
+        """The routes a handler targets, as the route coordinator asks its repository for them
+        (26.4.16: a querier of ``RouteConditions``)."""
+        from ai.backend.manager.repositories.deployment.options import RouteConditions
+
         conditions = []
         if target.lifecycle is not None:
             conditions.append(RouteConditions.by_lifecycle_statuses(target.lifecycle))
@@ -476,9 +484,15 @@ class ServingWorld(v26_3.ServingWorld):
             conditions.append(RouteConditions.by_traffic_statuses(target.traffic))
         if target.sub_status is not None:
             conditions.append(RouteConditions.by_sub_statuses(target.sub_status))
+        return {"querier": BatchQuerier(pagination=NoPagination(), conditions=conditions)}
+
+    async def run_handler(self, name: str) -> v26_3.HandlerReport:
+        """The handler alone, on what the repository gives it for its target statuses."""
+        await self.flush()
+        handler, lifecycle = self.handler(name)
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             given: Sequence[Any] = await self.repository.search_route_datas_with_last_history(
-                querier=BatchQuerier(pagination=NoPagination(), conditions=conditions), category=handler.category()
+                **self._route_selection(handler.target_statuses()), category=handler.category()
             )
             with RouteRecorderContext.scope(lifecycle.value, entity_ids=[r.route_id for r in given]):
                 await handler.execute(given)
