@@ -80,7 +80,9 @@ def build(reports: Path = REPORTS) -> dict:
     for bep_id, cells in ids.items():
         for before, after in itertools.pairwise(releases):
             if cells[before]["status"] != cells[after]["status"]:
-                reason = cells[after]["reason"] or cells[before]["reason"]
+                reason = cells[after]["reason"] or (
+                    f"in {before}: {cells[before]['reason']}" if cells[before]["reason"] else ""
+                )
                 changes.append(
                     Change(bep_id, before, cells[before]["status"], after, cells[after]["status"], reason).__dict__
                 )
