@@ -171,3 +171,24 @@ Feature: Failures on the way: agents that fail, vanish or fall silent, and sessi
     Then session "s2" went through PENDING, SCHEDULED, PREPARING, PREPARED, CREATING and RUNNING
     And agent "a1" has 4 CPUs and 8 GiB in use
     And every error met while Valkey was unreachable says that Valkey cannot be reached
+
+  @SS-001 @PP-001 @PR-001 @error-case @as-implemented
+  Scenario: A session placed while Valkey was unreachable stays PENDING once it is back, its kernel on its agent
+    Placing the session during the outage wrote its placement (its kernel on its agent, the agent's
+    resources held for it), then failed on Valkey before the session itself moved on. Placing only
+    takes sessions whose kernels still wait for an agent, so once Valkey is back nothing takes the
+    session up again: it waits, its kernel placed, for as long as the scheduler runs.
+
+    Given agent "a1" does not have image "cr.backend.ai/stable/python:3.13-ubuntu24.04"
+    And a user creates session "s1" requesting 2 CPUs and 4 GiB
+    When the scheduler runs until session "s1" is PREPARING
+    And a user creates session "s2" requesting 2 CPUs and 4 GiB
+    And Valkey becomes unreachable
+    And the scheduler runs until session "s1" is RUNNING, a minute at a time
+    And Valkey is reachable again
+    And 20 minutes pass
+    And 3 scheduler ticks pass
+    Then session "s2" is still PENDING
+    And kernel "s2/0" is still placed on agent "a1"
+    And agent "a1" has 2 CPUs and 4 GiB in use
+    And every error met while Valkey was unreachable says that Valkey cannot be reached

@@ -197,6 +197,16 @@ Feature: Provision routes (ProvisioningRouteHandler)
     And the last route history record of "r2" carries the error code "model-service_read_not-found"
 
   @RP-003 @error-case @as-implemented
+  Scenario: A route of a deployment that is being destroyed moves to FAILED, its deployment reported not found
+    Given deployment "phi" is DESTROYING
+    And deployment "phi" has route "r2" in PROVISIONING
+    When a provision-routes cycle runs
+    Then no session is requested for route "r2"
+    And route "r2" moves to FAILED
+    And the route history of "r2" records a FAILURE of "provision-routes" from PROVISIONING to FAILED_TO_START
+    And the last route history record of "r2" carries the error code "deployment_read_not-found"
+
+  @RP-003 @error-case @as-implemented
   Scenario: One route that cannot be provisioned does not hold back the others
     Given deployment "phi" is DESTROYED
     And deployment "phi" has route "r2" in PROVISIONING

@@ -83,14 +83,40 @@ try:  # 26.9: the engine helpers moved out of models.utils
 except ImportError:  # 26.3.3, 26.4.16
     from ai.backend.manager.models.utils import connect_database, create_async_engine  # type: ignore[no-redef, unused-ignore]
 
+IntOrPercent: Any
+ReplicaGroupRolloutSpec: Any
+try:  # 26.9: a replica group's rollout limits moved into the common deployment schema (same fields)
+    from ai.backend.common.schema.deployment import IntOrPercent, ReplicaGroupRolloutSpec  # type: ignore[no-redef, unused-ignore]
+except ImportError:  # 26.4.16 keeps them with the deployment types; 26.3.3 has neither (None)
+    from ai.backend.manager.data.deployment import types as _deployment_types
+
+    IntOrPercent = getattr(_deployment_types, "IntOrPercent", None)
+    ReplicaGroupRolloutSpec = getattr(_deployment_types, "ReplicaGroupRolloutSpec", None)
+
+DeploymentID: Any
+DeploymentRevisionID: Any
+try:  # 26.9: the identifiers moved into common.data.entity (same names and meaning)
+    from ai.backend.common.data.entity.deployment import DeploymentID  # type: ignore[no-redef, import-not-found, unused-ignore]
+    from ai.backend.common.data.entity.deployment_revision import DeploymentRevisionID  # type: ignore[no-redef, import-not-found, unused-ignore]
+except ImportError:
+    try:  # 26.4.16
+        from ai.backend.common.identifier.deployment import DeploymentID  # type: ignore[no-redef, import-not-found, unused-ignore]
+        from ai.backend.common.identifier.deployment_revision import DeploymentRevisionID  # type: ignore[no-redef, import-not-found, unused-ignore]
+    except ImportError:  # 26.3.3: plain UUIDs
+        DeploymentID = DeploymentRevisionID = None
+
 __all__ = [
     "ROLLING_BACK_STEP",
+    "DeploymentID",
+    "DeploymentRevisionID",
     "DeploymentSubStep",
     "EndpointRouteListUpdatedEvent",
     "GroupRow",
     "ImageConfigData",
+    "IntOrPercent",
     "KernelBindingData",
     "PromotionSpec",
+    "ReplicaGroupRolloutSpec",
     "ScalingGroupForDomainRow",
     "ScalingGroupOpts",
     "ScalingGroupRow",

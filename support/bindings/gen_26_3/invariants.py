@@ -47,7 +47,6 @@ from typing import Any
 import sqlalchemy as sa
 from ai.backend.common.types import ResourceSlot
 from ai.backend.manager.data.session.types import SessionStatus
-from ai.backend.manager.models.agent import agents as agents_table
 from ai.backend.manager.models.resource_slot.row import AgentResourceRow
 from ai.backend.manager.models.scheduling_history.row import SessionSchedulingHistoryRow
 from ai.backend.manager.models.session import SessionRow
@@ -135,7 +134,8 @@ class Outcome:
 
 def declared_transitions(world: EndToEndWorld) -> dict[str, set[tuple[str, str]]]:
     """Phase name -> the (from, to) status changes that phase declares, read from the handlers and
-    promotion specs the coordinator runs."""
+    promotion specs the coordinator runs, and the changes handlers make through the scheduling
+    controller (the world's ``controller_transitions``)."""
     handlers = world.handlers
     declared: dict[str, set[tuple[str, str]]] = {}
     for handler in handlers.lifecycle_handlers.values():
@@ -151,6 +151,8 @@ def declared_transitions(world: EndToEndWorld) -> dict[str, set[tuple[str, str]]
         }
     for spec in handlers.promotion_specs.values():
         declared[spec.name] = {(source.name, spec.success_status.name) for source in spec.target_statuses}
+    for phase, changes in world.controller_transitions().items():
+        declared[phase] = declared.get(phase, set()) | changes
     return declared
 
 
@@ -319,11 +321,7 @@ def run_interleavings(
                     )
                 )
                 if self.capacity is None:  # the agents' rows do not change their capacity
-                    self.capacity = {
-                        (r.id, slot): Decimal(amount)
-                        for r in await conn.execute(sa.select(agents_table.c.id, agents_table.c.available_slots))
-                        for slot, amount in (r.available_slots or {}).items()
-                    }
+                    self.capacity = await world.agent_capacity(conn)
             capacity = self.capacity
             by_session: dict[Any, list[Any]] = {}
             for record in records:

@@ -567,7 +567,7 @@ class ServingWorld:
         domain.values["allowed_vfolder_hosts"] = {self.storage_proxy.host: [p.value for p in VFolderHostPermission]}
         rows: list[Row | sa.Executable] = [
             *owners,
-            self._owner_in_project(),
+            *self._owner_membership(),
             *image_rows(id=DEFAULT_IMAGE_ID),
             *self._model_folders.values(),
             *self._deployments.values(),
@@ -575,6 +575,10 @@ class ServingWorld:
         ]
         await self.write(*rows)
         await self.write(*self._routes.values())
+
+    def _owner_membership(self) -> list[sa.Executable]:
+        """What makes the deployments' owner a member of their project (a later release: several rows)."""
+        return [self._owner_in_project()]
 
     @staticmethod
     def _owner_in_project() -> sa.Executable:

@@ -185,24 +185,31 @@ class ServingWorld(v26_4.ServingWorld):
             route_controller=self.route_controller,
             prometheus_client=self._unused["prometheus"],
             prometheus_query_preset_repository=self._unused["prometheus query presets"],
-            runtime_variant_repository=RuntimeVariantRepository(self.database.engine),
+            runtime_variant_repository=self._runtime_variant_repository(),
             replica_group_repository=self.replica_group_repository,
         )
         for handler in coordinator.registered_handlers():
             self._record_reports(handler, _deployment_id)
         return coordinator
 
+    def _runtime_variant_repository(self) -> Any:
+        return RuntimeVariantRepository(self.database.engine)
+
+    def _reconciler_args(self) -> dict[str, Any]:
+        """What ``build_reconciler_coordinator`` takes (a later release's reconciler takes more)."""
+        return {
+            "replica_group_repository": self.replica_group_repository,
+            "valkey_schedule": self.valkey,
+            "lock_factory": self.locks,
+            "config_provider": self.config,
+        }
+
     @cached_property
     def reconciler(self) -> tuple[ReconcilerCoordinator, list[Any]]:
         """26.4.16's reconciler coordinator and its task specs, as the manager assembles them; each
         stage's handler reports what it was given and decided (``reports``) and each stage's
         source what it selected (the repository's ``selections``)."""
-        coordinator, specs = build_reconciler_coordinator(
-            replica_group_repository=self.replica_group_repository,
-            valkey_schedule=self.valkey,
-            lock_factory=self.locks,
-            config_provider=self.config,  # type: ignore[arg-type]
-        )
+        coordinator, specs = build_reconciler_coordinator(**self._reconciler_args())
         for reconcile_type, stage in coordinator._stages.items():
             self._record_stage(reconcile_type, stage)
         return coordinator, specs
@@ -355,15 +362,19 @@ class ServingWorld(v26_4.ServingWorld):
         if not isinstance(lifecycle, DeploymentLifecycleType):
             return await super().run_handler(name)
         await self.flush()
-        querier = DeploymentCoordinator._build_deployment_querier(handler.target_statuses())
         with self.clock.pinned(), retry_waits_on(self.clock, self.retry_waits):
             given = await self.repository.search_deployments_with_last_history(
-                querier=querier, category=handler.category()
+                **self._deployment_selection(handler.target_statuses()), category=handler.category()
             )
             with DeploymentRecorderContext.scope(handler.name(), entity_ids=[_deployment_id(d) for d in given]):
                 await handler.execute(given)
         self._last_work = self.reports[-1]
         return self.reports[-1]
+
+    @staticmethod
+    def _deployment_selection(target: Any) -> dict[str, Any]:
+        """The deployments a handler targets, as the deployment coordinator asks for them (26.4.16: a querier)."""
+        return {"querier": DeploymentCoordinator._build_deployment_querier(target)}
 
     # -- cycle requests and timers ---------------------------------------------------------------
 

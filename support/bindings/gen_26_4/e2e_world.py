@@ -43,7 +43,7 @@ class EndToEndWorld(EndToEndWorld26_3, CoordinatorWorld):
 
     tick_cycles = TICK_CYCLES
     user_request_phases = frozenset({"mark_terminating", "cancel"})
-    occupancy_columns = ("reserved", "used")
+    occupancy_columns: tuple[str, ...] = ("reserved", "used")
     valkey_store_class = InMemoryValkeyPerCommand
 
     def __repr__(self) -> str:

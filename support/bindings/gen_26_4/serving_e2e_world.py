@@ -44,17 +44,11 @@ from ai.backend.common.config import ModelConfig, ModelDefinition, ModelHealthCh
 from ai.backend.common.contexts.user import with_user
 from ai.backend.common.data.endpoint.types import EndpointLifecycle
 from ai.backend.common.data.user.types import UserData, UserRole
-from ai.backend.common.identifier.deployment import DeploymentID
-from ai.backend.common.identifier.deployment_revision import DeploymentRevisionID
 from ai.backend.common.types import KernelId
 from ai.backend.manager.data.deployment.types import DeploymentLifecycleSubStep
-from ai.backend.manager.repositories.deployment.updaters.deployment import (
-    DeploymentUpdaterSpec,
-    ReplicaSpecUpdaterSpec,
-)
 from ai.backend.manager.sokovan.deployment.types import DeploymentLifecycleType
-from ai.backend.manager.types import OptionalState
 
+from support.bindings.common.moved import DeploymentID, DeploymentRevisionID
 from support.bindings.gen_26_3.factories.sessions import DEFAULT_DOMAIN, DEFAULT_USER
 from support.bindings.gen_26_3.fakes.agents import FakeAgent
 from support.bindings.gen_26_3.fleet import SimulatedFleet
@@ -253,7 +247,7 @@ class ServingEndToEndWorld(ServingEndToEndWorld26_3, EndToEndWorld):
         current revision, writes ``replicas`` and ``desired_replicas`` (26.4.16 aims at their
         COALESCE) and requests a check-replica cycle."""
         await self.flush()
-        spec = DeploymentUpdaterSpec(replica_spec=ReplicaSpecUpdaterSpec(replica_count=OptionalState.update(replicas)))
+        deployment_id = DeploymentID(self.deployment_id(deployment))
         owner = UserData(
             user_id=DEFAULT_USER,
             is_authorized=True,
@@ -261,11 +255,26 @@ class ServingEndToEndWorld(ServingEndToEndWorld26_3, EndToEndWorld):
             is_superadmin=False,
             role=UserRole.USER,
             domain_name=DEFAULT_DOMAIN,
+            **self._owner_context(),
         )
         with self.clock.pinned(), with_user(owner):
             await self.serving.deployment_controller.update_deployment(
-                DeploymentID(self.deployment_id(deployment)), spec
+                deployment_id, self._replica_count_update(deployment_id, replicas)
             )
+
+    def _owner_context(self) -> dict[str, Any]:
+        """What else the owner's request context carries (nothing more in 26.4.16)."""
+        return {}
+
+    def _replica_count_update(self, deployment_id: Any, replicas: int) -> Any:
+        """What ``update_deployment`` is given to change the replica count: 26.4.16's updater spec."""
+        from ai.backend.manager.repositories.deployment.updaters.deployment import (  # gone in 26.9
+            DeploymentUpdaterSpec,
+            ReplicaSpecUpdaterSpec,
+        )
+        from ai.backend.manager.types import OptionalState
+
+        return DeploymentUpdaterSpec(replica_spec=ReplicaSpecUpdaterSpec(replica_count=OptionalState.update(replicas)))
 
     def deployment_id(self, name: str) -> uuid.UUID:
         return self.serving.deployment(name)

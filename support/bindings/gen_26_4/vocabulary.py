@@ -23,8 +23,9 @@ from ai.backend.manager.data.deployment.types import (
 )
 
 from support.bindings.gen_26_3 import vocabulary as v26_3
+from support.engine import releases
 
-RELEASE = "26.4.16"
+RELEASE = releases.current().version  # 26.4.16, or a later release that keeps its states (26.9.6)
 
 
 @dataclass(frozen=True)

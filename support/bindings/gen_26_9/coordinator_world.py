@@ -26,7 +26,7 @@ from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from ai.backend.common.events.event_types.kernel.types import KernelCreationInfo, UsedDevices
+from ai.backend.common.events.event_types.kernel.types import KernelCreationInfo, ServicePortInfo, UsedDevices
 from ai.backend.common.types import ContainerId, DeviceId, DeviceName, SlotName
 from ai.backend.manager.models.keypair import KeyPairRow
 from ai.backend.manager.repositories.ops.v2.reconciler.provider import ReconcileOpsProvider
@@ -42,6 +42,50 @@ from support.bindings.gen_26_9.factories.sessions import SessionWithKernelsFacto
 from support.bindings.gen_26_9.wiring import agent_selector, scheduler_components
 
 
+def creation_info(reported: dict[str, Any]) -> KernelCreationInfo:
+    """What an agent reports of a kernel it started (26.3's free-form dict: its container, its
+    allocations by device, its address, the service ports it lists), as 26.9's ``KernelCreationInfo``."""
+    allocations = {
+        DeviceName(device): {
+            SlotName(slot): {DeviceId(unit): Decimal(amount) for unit, amount in units.items()}
+            for slot, units in slots.items()
+        }
+        for device, slots in reported["resource_spec"]["allocations"].items()
+    }
+    return KernelCreationInfo(
+        container_id=ContainerId(reported["container_id"]),
+        kernel_host=reported["kernel_host"],
+        repl_in_port=reported["repl_in_port"],
+        repl_out_port=reported["repl_out_port"],
+        service_ports=[ServicePortInfo.model_validate(port) for port in reported.get("service_ports", [])],
+        used_devices=UsedDevices.from_allocations(allocations, attached_devices={}),
+    )
+
+
+def scheduler_repository(
+    database: ScenarioDatabase,
+    *,
+    valkey_stat: Any,
+    valkey_schedule: Any,
+    config: Any,
+    storage_manager: Any,
+    permission_check: Any,
+    clock: Any,
+) -> SchedulerRepositoryOnScenarioClock:
+    """26.9.6's ``SchedulerRepository`` (on the scenario clock) with its reconcile-ops provider on the
+    scenario's engine; the storage manager and the permission check serve enqueueing only."""
+    return SchedulerRepositoryOnScenarioClock(
+        db=database.engine,
+        reconcile_ops_provider=ReconcileOpsProvider(database.engine),
+        valkey_stat=valkey_stat,
+        valkey_schedule=valkey_schedule,
+        config_provider=config,
+        storage_manager=storage_manager,
+        permission_check=permission_check,
+        clock=clock,
+    )
+
+
 class CoordinatorWorld(CoordinatorWorld26_4):
     session_factory = SessionWithKernelsFactory
     rows_of_session = staticmethod(session_rows)
@@ -51,12 +95,11 @@ class CoordinatorWorld(CoordinatorWorld26_4):
 
     def _repository(self, database: ScenarioDatabase) -> SchedulerRepositoryOnScenarioClock:
         self._unused["permission check"] = Unused("permission check")
-        return SchedulerRepositoryOnScenarioClock(
-            db=database.engine,
-            reconcile_ops_provider=ReconcileOpsProvider(database.engine),
+        return scheduler_repository(
+            database,
             valkey_stat=self.valkey_stat,
             valkey_schedule=self.valkey,
-            config_provider=self.config,
+            config=self.config,
             storage_manager=self._unused["storage manager"],
             permission_check=self._unused["permission check"],
             clock=self.clock,
@@ -75,25 +118,10 @@ class CoordinatorWorld(CoordinatorWorld26_4):
         return sa.select(keypairs.c.access_key).where(keypairs.c.user == user, keypairs.c.is_default)
 
     def kernel_creation_info(self, kernel_name: str) -> KernelCreationInfo:
-        reported = super().kernel_creation_info(kernel_name)
-        allocations = {
-            DeviceName(device): {
-                SlotName(slot): {DeviceId(unit): Decimal(amount) for unit, amount in units.items()}
-                for slot, units in slots.items()
-            }
-            for device, slots in reported["resource_spec"]["allocations"].items()
-        }
-        return KernelCreationInfo(
-            container_id=ContainerId(reported["container_id"]),
-            kernel_host=reported["kernel_host"],
-            repl_in_port=reported["repl_in_port"],
-            repl_out_port=reported["repl_out_port"],
-            service_ports=[],
-            used_devices=UsedDevices.from_allocations(allocations, attached_devices={}),
-        )
+        return creation_info(super().kernel_creation_info(kernel_name))
 
     def _scheduling_controller_args(self) -> dict[str, Any]:
         return {**super()._scheduling_controller_args(), "agent_selector": self.agent_selector}
 
 
-__all__ = ["CoordinatorWorld"]
+__all__ = ["CoordinatorWorld", "creation_info", "scheduler_repository"]
