@@ -80,7 +80,7 @@ define find_python
 	done; exit 1
 endef
 
-.PHONY: test report publish browser-check break-check bench lint site env tools lock clean database
+.PHONY: test report publish browser-check break-check bench lint site env tools lock clean database matrix
 
 test: env database
 	@$(call RUN_AND_FINISH,)
@@ -99,6 +99,19 @@ browser-check: env
 # every handler at once and lists what still passes.
 break-check: env database
 	@$(VPY) -m support.engine.break_check $(if $(filter all,$(BREAK)),--all)
+
+# Every supported release's suite (the default one last, with its report), then the matrix of their
+# statuses: reports/matrix.json and matrix.html, and the matrix view on the conformance page.
+OTHER_RELEASES = $(filter-out $(RELEASE),$(RELEASES))
+matrix:
+	@status=0; for release in $(OTHER_RELEASES); do \
+	  echo "== backend.ai-manager $$release"; \
+	  $(MAKE) --no-print-directory test RELEASE=$$release || status=1; \
+	done; \
+	echo "== backend.ai-manager $(RELEASE)"; \
+	$(MAKE) --no-print-directory report RELEASE=$(RELEASE) || status=1; \
+	$(VPY) -m support.engine.reporting.matrix || status=1; \
+	exit $$status
 
 # How long the suite takes here: min and median of RUNS (3) runs, serial and parallel, the import
 # floor, `make test` warm (FRESH=1: also in a fresh clone); outcomes must agree in every order.
