@@ -326,11 +326,20 @@ class ServingWorld:
     def route_controller(self) -> RouteController:
         return RouteController(RouteControllerArgs(valkey_schedule=self.valkey))
 
+    def coordinator_extras(self, coordinator: str) -> dict[str, Any]:
+        """What a later release's "deployment" or "route" coordinator takes beyond 26.3.3's arguments."""
+        return {}
+
+    def deployment_handlers_of(self, coordinator: DeploymentCoordinator) -> Any:
+        """The handlers the coordinator built for itself (26.3.3 keeps them in ``_registry``)."""
+        return coordinator._registry.handlers.values()
+
     @cached_property
     def deployment_coordinator(self) -> DeploymentCoordinator:
+        controller = self.deployment_controller  # first: it registers the unused doubles it needs
         coordinator = DeploymentCoordinator(
             valkey_schedule=self.valkey,
-            deployment_controller=self.deployment_controller,
+            deployment_controller=controller,
             deployment_repository=self.repository,
             event_producer=self.events,  # type: ignore[arg-type]
             lock_factory=self.locks,
@@ -339,9 +348,9 @@ class ServingWorld:
             client_pool=self._client_pool,
             valkey_stat=self._unused["valkey stat"],
             route_controller=self.route_controller,
+            **self.coordinator_extras("deployment"),
         )
-        # The handlers the coordinator built for itself (26.3.3 keeps them in ``_registry``).
-        for handler in coordinator._registry.handlers.values():
+        for handler in self.deployment_handlers_of(coordinator):
             self._record_reports(handler, _deployment_id)
         return coordinator
 
@@ -356,6 +365,7 @@ class ServingWorld:
             scheduling_controller=self.scheduling_controller,
             client_pool=self._client_pool,
             service_discovery=self.discovery,  # type: ignore[arg-type]
+            **self.coordinator_extras("route"),
         )
         for handler in coordinator._route_handlers.values():  # built by the coordinator itself
             self._record_reports(handler, lambda route: route.route_id)

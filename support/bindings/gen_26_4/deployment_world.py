@@ -169,28 +169,20 @@ class ServingWorld(v26_4.ServingWorld):
             "deployment_revision_preset_repository": self._unused["revision presets"],
         }
 
-    @cached_property
-    def deployment_coordinator(self) -> DeploymentCoordinator:
-        controller = self.deployment_controller  # registers the unused doubles it needs
-        coordinator = DeploymentCoordinator(
-            valkey_schedule=self.valkey,
-            deployment_controller=controller,
-            deployment_repository=self.repository,
-            event_producer=self.events,  # type: ignore[arg-type]
-            lock_factory=self.locks,
-            config_provider=self.config,  # type: ignore[arg-type]
-            scheduling_controller=self.scheduling_controller,
-            client_pool=self._client_pool,
-            valkey_stat=self._unused["valkey stat"],
-            route_controller=self.route_controller,
-            prometheus_client=self._unused["prometheus"],
-            prometheus_query_preset_repository=self._unused["prometheus query presets"],
-            runtime_variant_repository=self._runtime_variant_repository(),
-            replica_group_repository=self.replica_group_repository,
-        )
-        for handler in coordinator.registered_handlers():
-            self._record_reports(handler, _deployment_id)
-        return coordinator
+    def coordinator_extras(self, coordinator: str) -> dict[str, Any]:
+        """26.4's deployment coordinator also takes the autoscaling and replica-group pieces."""
+        extras = super().coordinator_extras(coordinator)
+        if coordinator == "deployment":
+            extras.update(
+                prometheus_client=self._unused["prometheus"],
+                prometheus_query_preset_repository=self._unused["prometheus query presets"],
+                runtime_variant_repository=self._runtime_variant_repository(),
+                replica_group_repository=self.replica_group_repository,
+            )
+        return extras
+
+    def deployment_handlers_of(self, coordinator: DeploymentCoordinator) -> Any:
+        return coordinator.registered_handlers()
 
     def _runtime_variant_repository(self) -> Any:
         return RuntimeVariantRepository(self.database.engine)

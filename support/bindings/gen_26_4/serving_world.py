@@ -42,7 +42,6 @@ from ai.backend.manager.data.deployment.types import RouteStatus, RouteSubStatus
 from ai.backend.manager.data.session.types import SessionStatus
 from ai.backend.manager.models.resource_slot.row import DeploymentRevisionResourceSlotRow
 from ai.backend.manager.repositories.base import BatchQuerier, NoPagination
-from ai.backend.manager.sokovan.deployment.route.coordinator import RouteCoordinator
 from ai.backend.manager.sokovan.deployment.route.recorder import RouteRecorderContext
 from ai.backend.manager.sokovan.deployment.route.types import RouteLifecycleType
 from aiohttp import web
@@ -164,22 +163,12 @@ class ServingWorld(v26_3.ServingWorld):
 
     # -- the production objects ------------------------------------------------------------------
 
-    @cached_property
-    def route_coordinator(self) -> RouteCoordinator:
-        coordinator = RouteCoordinator(
-            valkey_schedule=self.valkey,
-            deployment_repository=self.repository,
-            event_producer=self.events,  # type: ignore[arg-type]
-            lock_factory=self.locks,
-            config_provider=self.config,  # type: ignore[arg-type]
-            scheduling_controller=self.scheduling_controller,
-            client_pool=self._client_pool,
-            service_discovery=self.discovery,  # type: ignore[arg-type]
-            appproxy_client_pool=self.appproxy_clients,
-        )
-        for handler in coordinator._route_handlers.values():
-            self._record_reports(handler, lambda route: route.route_id)
-        return coordinator
+    def coordinator_extras(self, coordinator: str) -> dict[str, Any]:
+        """26.4's route coordinator pushes routes to the app proxy itself."""
+        extras = super().coordinator_extras(coordinator)
+        if coordinator == "route":
+            extras["appproxy_client_pool"] = self.appproxy_clients
+        return extras
 
     @cached_property
     def handlers(self) -> dict[str, tuple[Any, Any]]:
